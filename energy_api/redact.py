@@ -41,7 +41,9 @@ def redact_data(data: Any, keys: Iterable[str] = SECRET_KEYS) -> Any:
 def _redact(data: Any, keys: frozenset[str]) -> Any:
     if isinstance(data, Mapping):
         return {
-            k: REDACTED if _is_secret_key(k, keys) and v is not None else _redact(v, keys)
+            k: REDACTED
+            if _is_secret_key(k, keys) and v is not None
+            else _redact(v, keys)
             for k, v in data.items()
         }
     if isinstance(data, list | tuple):

@@ -119,12 +119,14 @@ class JsonTransport:
         while True:
             try:
                 return await self._send(
-                    method, path, params, json_body, headers, expect_body
+                    method, path, params, json_body, headers, expect_body=expect_body
                 )
             except (CannotConnectError, RateLimitedError) as err:
                 # A timeout already cost a full timeout: retrying would multiply the wait.
-                if attempt >= policy.attempts or isinstance(err, ApiTimeoutError) or (
-                    isinstance(err, RateLimitedError) and err.retry_after is None
+                if (
+                    attempt >= policy.attempts
+                    or isinstance(err, ApiTimeoutError)
+                    or (isinstance(err, RateLimitedError) and err.retry_after is None)
                 ):
                     raise
                 delay = policy.delay(attempt)
@@ -150,6 +152,7 @@ class JsonTransport:
         params: Mapping[str, str] | None,
         json_body: Any,
         extra_headers: Mapping[str, str] | None,
+        *,
         expect_body: bool,
     ) -> Any:
         url = f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
@@ -180,8 +183,12 @@ class JsonTransport:
         except aiohttp.ClientPayloadError as err:
             raise InvalidResponseError(f"Truncated response: {err}") from err
         except aiohttp.ClientError as err:
-            raise CannotConnectError(self._scrub(str(err)) or type(err).__name__) from err
-        return self._handle(method, url, status, resp_headers, body, expect_body)
+            raise CannotConnectError(
+                self._scrub(str(err)) or type(err).__name__
+            ) from err
+        return self._handle(
+            method, url, status, resp_headers, body, expect_body=expect_body
+        )
 
     def _handle(
         self,
@@ -190,6 +197,7 @@ class JsonTransport:
         status: int,
         headers: Mapping[str, str],
         body: bytes,
+        *,
         expect_body: bool,
     ) -> Any:
         if _LOGGER.isEnabledFor(logging.DEBUG):

@@ -15,8 +15,10 @@ from .usage import MonthlyUsage
 class SchedulePolicy(Protocol):
     """Decides the next refresh; None means no scheduled refresh."""
 
-    def next_refresh(self, now: datetime, last_refresh: datetime | None) -> datetime | None:
-        """The moment of the next refresh after one that ended at `now`."""
+    def next_refresh(
+        self, now: datetime, last_refresh: datetime | None
+    ) -> datetime | None:
+        """Return the next refresh after one that ended at `now`."""
 
 
 @dataclass(slots=True)
@@ -25,7 +27,9 @@ class FixedInterval:
 
     interval: timedelta
 
-    def next_refresh(self, now: datetime, last_refresh: datetime | None) -> datetime | None:
+    def next_refresh(
+        self, now: datetime, last_refresh: datetime | None
+    ) -> datetime | None:
         """`now` plus the interval."""
         return now + self.interval
 
@@ -38,7 +42,9 @@ class SolarWindowInterval:
     timezone: tzinfo
     interval: timedelta
 
-    def next_refresh(self, now: datetime, last_refresh: datetime | None) -> datetime | None:
+    def next_refresh(
+        self, now: datetime, last_refresh: datetime | None
+    ) -> datetime | None:
         """Next interval tick if still inside today's window, else the next window's start."""
         local = now.astimezone(self.timezone)
         target = local + self.interval
@@ -55,7 +61,9 @@ class PushWithFallback:
     fallback: timedelta
     connected: bool = False
 
-    def next_refresh(self, now: datetime, last_refresh: datetime | None) -> datetime | None:
+    def next_refresh(
+        self, now: datetime, last_refresh: datetime | None
+    ) -> datetime | None:
         """None while connected, else the fallback tick."""
         return None if self.connected else now + self.fallback
 
@@ -68,7 +76,9 @@ class QuotaPlanned:
     usage: MonthlyUsage
     committed: Callable[[datetime], int]
 
-    def next_refresh(self, now: datetime, last_refresh: datetime | None) -> datetime | None:
+    def next_refresh(
+        self, now: datetime, last_refresh: datetime | None
+    ) -> datetime | None:
         """Ask the planner, with this month's usage and commitments."""
         return self.planner.next_poll(
             now,

@@ -29,42 +29,45 @@ class QuotaPlanner:
     publish_delay: timedelta = timedelta(minutes=1)
 
     def month_span(self, now: datetime) -> tuple[datetime, datetime]:
-        """Start and end of the account-timezone month containing `now`."""
+        """Return start and end (UTC) of the account-timezone month containing `now`."""
         local = now.astimezone(self.timezone)
         first = local.date().replace(day=1)
         nxt = (first + timedelta(days=32)).replace(day=1)
         return local_midnight(first, self.timezone), local_midnight(nxt, self.timezone)
 
     def days_left(self, now: datetime) -> int:
-        """Local days left in the month, today included."""
+        """Return the local days left in the month, today included."""
         local = now.astimezone(self.timezone)
         _, end = self.month_span(now)
         return (end.astimezone(self.timezone).date() - local.date()).days or 1
 
     def solar_seconds_left(self, now: datetime) -> float:
-        """Window time from `now` to the end of the month."""
+        """Return the window seconds from `now` to the end of the month."""
         return self.window.seconds_between(self._local(now), self.month_span(now)[1])
 
     def reserve_held(self, now: datetime, manual_spent: int) -> int:
-        """The unused manual reserve still held back; released as the month runs out."""
+        """Return the unused manual reserve still held back; it is released as the month runs out."""
         unused = max(0, self.reserve - manual_spent)
         start, end = self.month_span(now)
         total = self.window.seconds_between(start, end)
         share = self.solar_seconds_left(now) / total if total else 0.0
-        return math.ceil(unused * share)
+        return math.floor(unused * share)
 
     def manual_allowance(
         self, now: datetime, spent: int, committed: int, manual_spent: int
     ) -> int:
-        """Calls a manual action may spend now: its reserve, within the quota."""
-        return max(
-            0, min(self.reserve - manual_spent, self.quota - spent - committed)
-        )
+        """Return the calls a manual action may spend now.
+
+        Only the part of the reserve still held back: what was released has been
+        promised to production polls, which come first.
+        """
+        held = self.reserve_held(now, manual_spent)
+        return max(0, min(held, self.quota - spent - committed))
 
     def polls_left(
         self, now: datetime, spent: int, committed: int, manual_spent: int = 0
     ) -> int:
-        """Polls that fit in the month after commitments and the held reserve."""
+        """Return the polls that fit in the month after commitments and the held reserve."""
         held = self.reserve_held(now, manual_spent)
         return max(0, self.quota - spent - committed - held)
 
@@ -77,42 +80,61 @@ class QuotaPlanner:
         manual_spent: int = 0,
         last_poll: datetime | None = None,
     ) -> datetime | None:
-        """When to poll next; None if no window lies ahead within a year."""
-        now = self._local(now)
+        """Return when to poll next (account time); None if no window lies ahead."""
+        due = self._next_poll_utc(now, spent, committed, manual_spent, last_poll)
+        return None if due is None else self._local(due)
+
+    def _next_poll_utc(
+        self,
+        now: datetime,
+        spent: int,
+        committed: int,
+        manual_spent: int,
+        last_poll: datetime | None,
+    ) -> datetime | None:
+        now = now.astimezone(UTC)
         earliest = now
         if last_poll is not None and last_poll <= now:
             earliest = max(now, self._slot_after(last_poll))
         month_end = self.month_span(now)[1]
         available = self.polls_left(now, spent, committed, manual_spent)
-        span = self.window.next_span(earliest)
+        span = self.window.next_span(self._local(earliest))
         if available <= 0 or span is None or span[0] >= month_end:
             return self._first_slot(month_end)
-        if earliest < span[0] or last_poll is None or last_poll < span[0]:
-            return self._slot_at_or_after(span[0])
-        interval = self.window.seconds_between(earliest, month_end) / available
+        if last_poll is None or last_poll < span[0]:
+            return self._first_slot(max(span[0], earliest), month_end)
+        interval = (
+            self.window.seconds_between(self._local(earliest), month_end) / available
+        )
         target = last_poll + timedelta(seconds=interval)
         slot = max(self._nearest_slot(target), self._slot_at_or_after(earliest))
         if slot < span[1]:
             return slot
-        nxt = self.window.next_span(span[1])
-        if nxt is None or nxt[0] >= month_end:
-            return self._first_slot(month_end)
-        return self._slot_at_or_after(nxt[0])
+        return self._first_slot(span[1], month_end)
 
     def _local(self, moment: datetime) -> datetime:
+        """Return `moment` in the account timezone, which decides the local day."""
         return moment.astimezone(self.timezone)
 
-    def _first_slot(self, moment: datetime) -> datetime | None:
+    def _first_slot(
+        self, moment: datetime, before: datetime | None = None
+    ) -> datetime | None:
+        """Return the first slot inside a window from `moment`; past `before`, next month's."""
         span = self.window.next_span(self._local(moment))
-        return None if span is None else self._slot_at_or_after(span[0])
+        while span is not None and (before is None or span[0] < before):
+            slot = self._slot_at_or_after(max(span[0], moment))
+            if slot < span[1]:
+                return slot
+            span = self.window.next_span(self._local(span[1]))
+        if before is None or span is None:
+            return None
+        return self._first_slot(before)
 
     def _slot_index(self, moment: datetime) -> float:
-        offset = moment.astimezone(UTC) - self.publish_delay - _EPOCH
-        return offset / self.publish_every
+        return (moment - self.publish_delay - _EPOCH) / self.publish_every
 
     def _slot(self, index: int) -> datetime:
-        moment = _EPOCH + self.publish_delay + self.publish_every * index
-        return moment.astimezone(self.timezone)
+        return _EPOCH + self.publish_delay + self.publish_every * index
 
     def _slot_at_or_after(self, moment: datetime) -> datetime:
         return self._slot(math.ceil(self._slot_index(moment)))

@@ -8,7 +8,7 @@ from typing import Any
 
 
 def month_key(moment: datetime) -> str:
-    """`YYYY-MM` of `moment` in its own timezone."""
+    """Return `YYYY-MM` of `moment` in its own timezone."""
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
@@ -30,12 +30,12 @@ class MonthlyUsage:
             self.month, self.spent, self.manual_spent = key, 0, 0
 
     def spent_at(self, now: datetime) -> int:
-        """Calls spent in the month of `now`."""
+        """Return the calls spent in the month of `now`."""
         self._roll(now)
         return self.spent
 
     def manual_spent_at(self, now: datetime) -> int:
-        """Calls spent on manual actions in the month of `now`."""
+        """Return the calls spent on manual actions in the month of `now`."""
         self._roll(now)
         return self.manual_spent
 
@@ -47,8 +47,12 @@ class MonthlyUsage:
             self.manual_spent += calls
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready form for storage."""
-        return {"month": self.month, "spent": self.spent, "manual_spent": self.manual_spent}
+        """Return a JSON-ready form for storage."""
+        return {
+            "month": self.month,
+            "spent": self.spent,
+            "manual_spent": self.manual_spent,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> MonthlyUsage:

@@ -1,0 +1,1 @@
+"""Our Home Assistant custom integrations, one folder each."""
