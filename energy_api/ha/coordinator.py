@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 import logging
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -17,7 +18,7 @@ from ..schedule.policy import SchedulePolicy
 class ScheduledCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """Refreshes when its policy says (fixed, solar window, quota planner or push).
 
-    `last_refresh` is when the last refresh finished, successful or not: a failed
+    `last_refresh` is when the last refresh started, successful or not: a failed
     call costs quota too.
     """
 
@@ -81,7 +82,8 @@ class ScheduledCoordinator[DataT](DataUpdateCoordinator[DataT]):
             eager_start=True,
         )
 
-    @callback
-    def _async_refresh_finished(self) -> None:
-        """Remember when the refresh ended, before the next one is planned."""
+    async def _async_refresh(self, *args: Any, **kwargs: Any) -> None:
+        """Refresh, remembering when it started: the base plans the next one before it returns."""
         self.last_refresh = dt_util.utcnow()
+        self.next_refresh = None
+        await super()._async_refresh(*args, **kwargs)

@@ -94,8 +94,12 @@ class QuotaPlanner:
     ) -> datetime | None:
         now = now.astimezone(UTC)
         earliest = now
-        if last_poll is not None and last_poll <= now:
+        # A clock that jumped back less than a day still waits for the next
+        # publication after the last poll; a bigger jump makes that poll meaningless.
+        if last_poll is not None and last_poll - now < _FORGET_LAST_POLL:
             earliest = max(now, self._slot_after(last_poll))
+        else:
+            last_poll = None
         month_end = self.month_span(now)[1]
         available = self.polls_left(now, spent, committed, manual_spent)
         span = self.window.next_span(self._local(earliest))
@@ -147,3 +151,4 @@ class QuotaPlanner:
 
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_FORGET_LAST_POLL = timedelta(days=1)
