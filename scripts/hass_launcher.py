@@ -12,6 +12,6 @@ import homeassistant.const
 if (3, 13, 0) <= sys.version_info[:3] < homeassistant.const.REQUIRED_PYTHON_VER:
     homeassistant.const.REQUIRED_PYTHON_VER = sys.version_info[:3]
 
-from homeassistant.__main__ import main  # noqa: E402 - after the check is adjusted
+from homeassistant.__main__ import main
 
 sys.exit(main())

@@ -1,0 +1,1 @@
+"""Tests of energy_api.ha with a minimal integration."""

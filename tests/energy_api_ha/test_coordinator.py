@@ -1,6 +1,6 @@
 """ScheduledCoordinator: every policy decides when the demo meter is read."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -64,7 +64,7 @@ async def test_quota_planner_polls_just_after_publications_in_daylight(
     planner = QuotaPlanner(SolarWindow(51.5, 0), UTC)
     usage = MonthlyUsage()
     settings = Settings(
-        demo_meter.url, QuotaPlanned(planner, usage, lambda now: 60), usage
+        demo_meter.url, QuotaPlanned(planner, usage, lambda _now: 60), usage
     )
     with registered(hass, settings):
         entry = await set_up(hass, settings)
@@ -72,7 +72,7 @@ async def test_quota_planner_polls_just_after_publications_in_daylight(
         # Night: the first poll is the first publication after sunrise.
         due = coordinator.next_refresh
         assert due is not None
-        assert due.date() == datetime(2026, 6, 2).date()
+        assert due.date() == date(2026, 6, 2)
         assert due.minute % 15 == 1
         assert planner.window.contains(due)
         for _ in range(3):
@@ -103,7 +103,7 @@ async def test_solar_window_interval(
         coordinator = entry.runtime_data
         assert coordinator.next_refresh == datetime(2026, 6, 1, 19, 55, tzinfo=UTC)
         await advance(hass, freezer, datetime(2026, 6, 1, 20, 55, tzinfo=UTC))
-        span = window.on(datetime(2026, 6, 2).date(), UTC)
+        span = window.on(date(2026, 6, 2), UTC)
         assert span is not None
         assert coordinator.next_refresh == span[0]
         await hass.config_entries.async_unload(entry.entry_id)

@@ -1,8 +1,8 @@
 """Translation of energy_api errors into Home Assistant exceptions."""
 
-import pytest
 from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.update_coordinator import UpdateFailed
+import pytest
 
 from energy_api.errors import (
     ApiTimeoutError,
