@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 import logging
 from typing import Any
@@ -158,10 +158,15 @@ def registered(hass: HomeAssistant, settings: Settings) -> Iterator[None]:
         yield
 
 
-async def set_up(hass: HomeAssistant, settings: Settings) -> MockConfigEntry:
-    """Add and set up one entry."""
-    entry = MockConfigEntry(domain=DOMAIN, title="Demo")
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
+@asynccontextmanager
+async def running(
+    hass: HomeAssistant, settings: Settings
+) -> AsyncIterator[MockConfigEntry]:
+    """Register the integration, set up one entry, and unload it afterwards."""
+    with registered(hass, settings):
+        entry = MockConfigEntry(domain=DOMAIN, title="Demo")
+        entry.add_to_hass(hass)
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        yield entry
+        await hass.config_entries.async_unload(entry.entry_id)

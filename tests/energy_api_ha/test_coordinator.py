@@ -19,7 +19,7 @@ from energy_api.schedule.solar import SolarWindow
 from energy_api.schedule.usage import MonthlyUsage
 from simulators import DemoMeter, Fault, FaultKind, RunningSimulator
 
-from .minimal_integration import Settings, registered, set_up
+from .minimal_integration import Settings, running
 
 STATE = "sensor.demo_meter_energy_import"
 
@@ -39,8 +39,7 @@ async def test_fixed_interval(
 ) -> None:
     freezer.move_to(datetime(2026, 6, 1, 10, tzinfo=UTC))
     settings = Settings(demo_meter.url, FixedInterval(timedelta(seconds=30)))
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         coordinator = entry.runtime_data
         assert entry.state is ConfigEntryState.LOADED
         assert coordinator.next_refresh == datetime(2026, 6, 1, 10, 0, 30, tzinfo=UTC)
@@ -52,7 +51,6 @@ async def test_fixed_interval(
         hass.config_entries.async_update_entry(entry, pref_disable_polling=True)
         coordinator.async_reschedule()
         assert coordinator.next_refresh is None
-        await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_quota_planner_polls_just_after_publications_in_daylight(
@@ -66,8 +64,7 @@ async def test_quota_planner_polls_just_after_publications_in_daylight(
     settings = Settings(
         demo_meter.url, QuotaPlanned(planner, usage, lambda _now: 60), usage
     )
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         coordinator = entry.runtime_data
         # Night: the first poll is the first publication after sunrise.
         due = coordinator.next_refresh
@@ -85,7 +82,6 @@ async def test_quota_planner_polls_just_after_publications_in_daylight(
         usage.record(due, 1000)
         await advance(hass, freezer, coordinator.next_refresh)
         assert coordinator.next_refresh >= datetime(2026, 7, 1, tzinfo=UTC)
-        await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_solar_window_interval(
@@ -98,15 +94,13 @@ async def test_solar_window_interval(
     settings = Settings(
         demo_meter.url, SolarWindowInterval(window, UTC, timedelta(minutes=5))
     )
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         coordinator = entry.runtime_data
         assert coordinator.next_refresh == datetime(2026, 6, 1, 19, 55, tzinfo=UTC)
         await advance(hass, freezer, datetime(2026, 6, 1, 20, 55, tzinfo=UTC))
         span = window.on(date(2026, 6, 2), UTC)
         assert span is not None
         assert coordinator.next_refresh == span[0]
-        await hass.config_entries.async_unload(entry.entry_id)
     # Polar night: nothing until the sun returns in spring.
     polar = SolarWindowInterval(SolarWindow(89.9, 0), UTC, timedelta(minutes=5))
     due = polar.next_refresh(datetime(2026, 12, 1, tzinfo=UTC), None)
@@ -122,8 +116,7 @@ async def test_push_stops_polling_and_fallback_resumes(
     freezer.move_to(datetime(2026, 6, 1, 10, tzinfo=UTC))
     policy = PushWithFallback(timedelta(seconds=15))
     settings = Settings(demo_meter.url, policy)
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         coordinator = entry.runtime_data
         assert coordinator.next_refresh == datetime(2026, 6, 1, 10, 0, 15, tzinfo=UTC)
         policy.connected = True
@@ -134,7 +127,6 @@ async def test_push_stops_polling_and_fallback_resumes(
         policy.connected = False
         coordinator.async_reschedule()
         assert coordinator.next_refresh == datetime(2026, 6, 1, 10, 5, 15, tzinfo=UTC)
-        await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_failures_make_entities_unavailable_then_recover(
@@ -146,8 +138,7 @@ async def test_failures_make_entities_unavailable_then_recover(
     settings = Settings(demo_meter.url, FixedInterval(timedelta(seconds=30)))
     body = {"energy_import_kwh": 7.5}
     demo_meter.device.set_fault(Fault(FaultKind.STATUS, status=200, body=body, count=1))
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         coordinator = entry.runtime_data
         good = hass.states.get(STATE)
         assert good is not None
@@ -162,7 +153,6 @@ async def test_failures_make_entities_unavailable_then_recover(
         )
         await advance(hass, freezer, datetime(2026, 6, 1, 10, 1, tzinfo=UTC))
         assert hass.states.get(STATE).state == "7.75"
-        await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_retry_after_postpones_the_next_refresh(
@@ -172,14 +162,12 @@ async def test_retry_after_postpones_the_next_refresh(
 ) -> None:
     freezer.move_to(datetime(2026, 6, 1, 10, tzinfo=UTC))
     settings = Settings(demo_meter.url, FixedInterval(timedelta(seconds=30)))
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         coordinator = entry.runtime_data
         settings.fail_with = QuotaExhaustedError("limit", retry_after=3600)
         await advance(hass, freezer, datetime(2026, 6, 1, 10, 0, 30, tzinfo=UTC))
         assert coordinator.last_exception.translation_key == "quota_exhausted"
         assert coordinator.next_refresh == datetime(2026, 6, 1, 11, 0, 30, tzinfo=UTC)
-        await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_rejected_credentials_start_reauth(
@@ -189,14 +177,12 @@ async def test_rejected_credentials_start_reauth(
 ) -> None:
     freezer.move_to(datetime(2026, 6, 1, 10, tzinfo=UTC))
     settings = Settings(demo_meter.url, FixedInterval(timedelta(seconds=30)))
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         settings.fail_with = AuthenticationError("token revoked")
         await advance(hass, freezer, datetime(2026, 6, 1, 10, 0, 30, tzinfo=UTC))
         flows = entry.async_get_active_flows(hass, {SOURCE_REAUTH})
         assert len(list(flows)) == 1
         assert entry.runtime_data.next_refresh is None
-        await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_setup_fails_cleanly_when_the_device_is_down(
@@ -204,7 +190,5 @@ async def test_setup_fails_cleanly_when_the_device_is_down(
 ) -> None:
     demo_meter.device.set_fault(Fault(FaultKind.DROP))
     settings = Settings(demo_meter.url, FixedInterval(timedelta(seconds=30)))
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         assert entry.state is ConfigEntryState.SETUP_RETRY
-        await hass.config_entries.async_unload(entry.entry_id)

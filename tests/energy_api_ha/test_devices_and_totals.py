@@ -16,7 +16,7 @@ from energy_api.ha.sensor import MonotonicTotal
 from energy_api.schedule.policy import FixedInterval
 from simulators import DemoMeter, Fault, FaultKind, RunningSimulator
 
-from .minimal_integration import DOMAIN, METER, Settings, registered, set_up
+from .minimal_integration import DOMAIN, METER, Settings, running
 
 STATE = "sensor.demo_meter_energy_import"
 
@@ -36,8 +36,7 @@ async def test_stale_devices_go_and_only_unreported_ones_may_be_deleted(
     assert await async_setup_component(hass, "config", {})
     settings = Settings(demo_meter.url, FixedInterval(timedelta(seconds=30)))
     settings.reported = {METER, (DOMAIN, "gas")}
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings) as entry:
         registry = dr.async_get(hass)
         gas = registry.async_get_or_create(
             config_entry_id=entry.entry_id, identifiers={(DOMAIN, "gas")}
@@ -63,7 +62,6 @@ async def test_stale_devices_go_and_only_unreported_ones_may_be_deleted(
         settings.reported = set()
         await tick(hass, freezer)
         assert registry.async_get(meter.id) is not None
-        await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_total_restores_and_never_goes_backwards(
@@ -83,8 +81,7 @@ async def test_total_restores_and_never_goes_backwards(
     )
     settings = Settings(demo_meter.url, FixedInterval(timedelta(seconds=30)))
     device = demo_meter.device
-    with registered(hass, settings):
-        entry = await set_up(hass, settings)
+    async with running(hass, settings):
         # The simulator's counter starts near 0: lower than the restored total.
         assert hass.states.get(STATE).state == "5.0"
         for glitch in (0, None, "garbage", 4.5):
@@ -98,7 +95,6 @@ async def test_total_restores_and_never_goes_backwards(
         )
         await tick(hass, freezer)
         assert hass.states.get(STATE).state == "6.25"
-        await hass.config_entries.async_unload(entry.entry_id)
 
 
 def test_lower_total_that_persists_is_a_reset() -> None:
