@@ -9,6 +9,7 @@ import json
 from zoneinfo import ZoneInfo
 
 from . import __version__
+from .homewizard import cli as homewizard
 from .schedule.quota import QuotaPlanner
 from .schedule.solar import SolarWindow
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--committed", type=int, default=0, help="calls still committed")
     plan.add_argument("--count", type=int, default=10, help="how many polls to print")
     plan.set_defaults(run=_run_plan)
+    homewizard.add_commands(commands)
     return parser
 
 
@@ -94,5 +96,7 @@ def _run_plan(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "homewizard":
+        return homewizard.run(args)
     code: int = args.run(args)
     return code

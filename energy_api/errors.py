@@ -11,6 +11,10 @@ class CannotConnectError(EnergyApiError):
     """The device or service could not be reached (refused, reset, DNS, TLS)."""
 
 
+class CertificateError(CannotConnectError):
+    """The TLS certificate is not the one expected (wrong CA, wrong device identity)."""
+
+
 class ApiTimeoutError(CannotConnectError):
     """The request did not complete within its timeout."""
 

@@ -17,6 +17,7 @@ from .errors import (
     ApiTimeoutError,
     AuthenticationError,
     CannotConnectError,
+    CertificateError,
     EnergyApiError,
     InvalidResponseError,
     RateLimitedError,
@@ -87,6 +88,15 @@ def status_error(status: int, headers: Mapping[str, str]) -> EnergyApiError:
     return VendorApiError(str(status), f"HTTP {status}")
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A raw HTTP reply: status, headers and body bytes."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
 @dataclass(slots=True)
 class JsonTransport:
     """Sends requests with one session and returns decoded JSON."""
@@ -97,6 +107,7 @@ class JsonTransport:
     max_body: int = DEFAULT_MAX_BODY
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     ssl_context: ssl.SSLContext | bool = True
+    server_hostname: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     error_mapper: ErrorMapper | None = None
     secrets: Callable[[], Iterable[str | None]] = lambda: ()
@@ -112,20 +123,39 @@ class JsonTransport:
         headers: Mapping[str, str] | None = None,
         expect_body: bool = True,
     ) -> Any:
-        """Send one request; reads are retried, writes are sent once."""
+        """Send one request and return its JSON; reads are retried, writes sent once."""
+        reply = await self.send(
+            method, path, params=params, json_body=json_body, headers=headers
+        )
+        if not expect_body and not reply.body.strip():
+            return None
+        data = decode_json(reply.body, max_body=self.max_body)
+        if self.error_mapper and (mapped := self.error_mapper(reply.status, data)):
+            raise mapped
+        return data
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """Send one request and return the raw reply of a success status (< 400)."""
         method = method.upper()
         policy = self.retry if method in IDEMPOTENT_METHODS else NO_RETRY
         attempt = 1
         while True:
             try:
-                return await self._send(
-                    method, path, params, json_body, headers, expect_body=expect_body
-                )
+                return await self._send(method, path, params, json_body, headers)
             except (CannotConnectError, RateLimitedError) as err:
-                # A timeout already cost a full timeout: retrying would multiply the wait.
+                # A timeout already cost a full timeout: retrying would multiply the
+                # wait; a wrong certificate stays wrong.
                 if (
                     attempt >= policy.attempts
-                    or isinstance(err, ApiTimeoutError)
+                    or isinstance(err, ApiTimeoutError | CertificateError)
                     or (isinstance(err, RateLimitedError) and err.retry_after is None)
                 ):
                     raise
@@ -152,9 +182,7 @@ class JsonTransport:
         params: Mapping[str, str] | None,
         json_body: Any,
         extra_headers: Mapping[str, str] | None,
-        *,
-        expect_body: bool,
-    ) -> Any:
+    ) -> Reply:
         url = f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
         headers = {**self.headers, **(extra_headers or {})}
         if _LOGGER.isEnabledFor(logging.DEBUG):
@@ -174,53 +202,43 @@ class JsonTransport:
                 json=json_body,
                 headers=headers,
                 ssl=self.ssl_context,
+                server_hostname=self.server_hostname,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             ) as resp:
                 body = await resp.content.read(self.max_body + 1)
-                status, resp_headers = resp.status, resp.headers
+                reply = Reply(resp.status, resp.headers, body)
         except TimeoutError as err:
             raise ApiTimeoutError(f"Timeout after {self.timeout}s") from err
+        except aiohttp.ClientConnectorCertificateError as err:
+            raise CertificateError(self._scrub(str(err))) from err
         except aiohttp.ClientPayloadError as err:
             raise InvalidResponseError(f"Truncated response: {err}") from err
         except aiohttp.ClientError as err:
             raise CannotConnectError(
                 self._scrub(str(err)) or type(err).__name__
             ) from err
-        return self._handle(
-            method, url, status, resp_headers, body, expect_body=expect_body
-        )
-
-    def _handle(
-        self,
-        method: str,
-        url: str,
-        status: int,
-        headers: Mapping[str, str],
-        body: bytes,
-        *,
-        expect_body: bool,
-    ) -> Any:
         if _LOGGER.isEnabledFor(logging.DEBUG):
             _LOGGER.debug(
                 "Response %s %s: HTTP %d %s",
                 method,
                 self._scrub(url),
-                status,
+                reply.status,
                 self._scrub_body(body),
             )
-        if status >= 400:
+        if reply.status >= 400:
             try:
                 data = decode_json(body, max_body=self.max_body)
             except InvalidResponseError:
                 data = None
-            mapped = self.error_mapper(status, data) if self.error_mapper else None
-            raise mapped or status_error(status, headers)
-        if not expect_body and not body.strip():
-            return None
-        data = decode_json(body, max_body=self.max_body)
-        if self.error_mapper and (mapped := self.error_mapper(status, data)):
-            raise mapped
-        return data
+            mapped = (
+                self.error_mapper(reply.status, data) if self.error_mapper else None
+            )
+            raise mapped or status_error(reply.status, reply.headers)
+        if len(body) > self.max_body:
+            raise InvalidResponseError(
+                f"Response body larger than {self.max_body} bytes"
+            )
+        return reply
 
     def _scrub(self, text: str) -> str:
         return redact_text(text, self.secrets())

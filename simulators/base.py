@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 import time
 from typing import Any
@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from .faults import CONTROL_PREFIX, Fault, FaultInjector
+from .tls import ServerCert, TestCA, host_certificate
 
 
 class SimulatedDevice:
@@ -35,7 +36,28 @@ class SimulatedDevice:
                 web.get(f"{CONTROL_PREFIX}state", self._get_state),
             ]
         )
+        self.setup_app(app)
         return app
+
+    def setup_app(self, app: web.Application) -> None:
+        """Add middlewares or signals to the new app; override in subclasses.
+
+        Middlewares appended here run after fault injection.
+        """
+
+    def server_certificate(self, ca: TestCA, host: str) -> ServerCert:
+        """Return the certificate to serve HTTPS on `host`; override for vendor names."""
+        return host_certificate(ca, host)
+
+    def configure(self, options: Mapping[str, str]) -> None:
+        """Apply command-line options (`--serial`, `--token`); override to accept some.
+
+        Raise ValueError for options the device does not support.
+        """
+        if options:
+            raise ValueError(
+                f"{type(self).__name__} does not support --{', --'.join(sorted(options))}"
+            )
 
     def routes(self) -> list[web.RouteDef]:
         """Return the vendor routes; override in subclasses."""

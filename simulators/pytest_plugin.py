@@ -22,7 +22,10 @@ class StartSimulator(Protocol):
     async def __call__[DeviceT: SimulatedDevice](
         self, device: DeviceT, *, tls: bool = False
     ) -> RunningSimulator[DeviceT]:
-        """Start `device` on 127.0.0.1, over HTTPS signed by `test_ca` if `tls`."""
+        """Start `device` on 127.0.0.1, over HTTPS signed by `test_ca` if `tls`.
+
+        The certificate is the device's `server_certificate(test_ca, "127.0.0.1")`.
+        """
 
 
 @pytest.fixture(name="test_ca", scope="session")
@@ -44,7 +47,7 @@ async def fixture_simulator(
     ) -> RunningSimulator[DeviceT]:
         context = None
         if tls:
-            cert = test_ca.issue("127.0.0.1", dns_names=["localhost"])
+            cert = device.server_certificate(test_ca, "127.0.0.1")
             context = test_ca.server_context(cert)
         sim = await start_simulator(device, ssl_context=context)
         stops.append(sim.stop)

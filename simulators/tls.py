@@ -102,19 +102,28 @@ class TestCA:
         common_name: str,
         dns_names: Sequence[str] = (),
         ip_addresses: Sequence[str] = ("127.0.0.1",),
+        *,
+        serial_number: int | None = None,
     ) -> ServerCert:
-        """Issue a server certificate for the given DNS names and IP addresses."""
+        """Issue a server certificate for the given DNS names and IP addresses.
+
+        With no DNS names and no IP addresses the certificate has no
+        subjectAltName extension at all, so clients can only match its CN.
+        `serial_number` defaults to a random one.
+        """
         key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.UTC)
         names: list[x509.GeneralName] = [x509.DNSName(name) for name in dns_names]
         names += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ip_addresses]
         ca_public = self._key.public_key()
-        certificate = (
+        if serial_number is None:
+            serial_number = x509.random_serial_number()
+        builder = (
             x509.CertificateBuilder()
             .subject_name(_name(common_name))
             .issuer_name(self.certificate.subject)
             .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
+            .serial_number(serial_number)
             .not_valid_before(now - VALID_BEFORE)
             .not_valid_after(now + VALID_FOR)
             .add_extension(
@@ -124,7 +133,6 @@ class TestCA:
             .add_extension(
                 x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
             )
-            .add_extension(x509.SubjectAlternativeName(names), critical=False)
             .add_extension(
                 x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
                 critical=False,
@@ -133,8 +141,12 @@ class TestCA:
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_public),
                 critical=False,
             )
-            .sign(self._key, hashes.SHA256())
         )
+        if names:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName(names), critical=False
+            )
+        certificate = builder.sign(self._key, hashes.SHA256())
         return ServerCert(
             cert_pem=certificate.public_bytes(serialization.Encoding.PEM),
             key_pem=_key_pem(key),
@@ -154,3 +166,19 @@ class TestCA:
     def client_context(self) -> ssl.SSLContext:
         """Return a verifying client context that trusts only this CA."""
         return ssl.create_default_context(cadata=self.ca_pem.decode("ascii"))
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def host_certificate(ca: TestCA, host: str) -> ServerCert:
+    """Issue a certificate for `host`, localhost and 127.0.0.1 (CN = `host`)."""
+    ips, dns_names = ["127.0.0.1"], ["localhost"]
+    if host not in {*ips, *dns_names}:
+        (ips if _is_ip(host) else dns_names).append(host)
+    return ca.issue(host, dns_names=dns_names, ip_addresses=ips)
