@@ -3,6 +3,7 @@
 from .base import SimulatedDevice
 from .demo import DemoMeter
 from .faults import Fault, FaultKind
+from .homewizard import HomeWizardDevice, homewizard_server_context
 from .registry import DEVICES
 from .runner import RunningSimulator, start_simulator
 from .state import EnergyMeter
@@ -14,9 +15,11 @@ __all__ = [
     "EnergyMeter",
     "Fault",
     "FaultKind",
+    "HomeWizardDevice",
     "RunningSimulator",
     "ServerCert",
     "SimulatedDevice",
     "TestCA",
+    "homewizard_server_context",
     "start_simulator",
 ]

@@ -1,11 +1,13 @@
-"""Command line: `python -m simulators <device> --port N [--host H] [--tls]`."""
+"""Command line: `python -m simulators <device> --port N [--host H] [--tls]`.
+
+Device options such as `--serial` and `--token` go to the device's `configure`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 from collections.abc import Sequence
-import ipaddress
 from pathlib import Path
 import signal
 import ssl
@@ -31,6 +33,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--tls", action="store_true", help="serve HTTPS with a fresh test CA"
     )
+    parser.add_argument("--serial", help="device serial number, if it has one")
+    parser.add_argument("--token", help="pre-authorise this API token, if supported")
     return parser.parse_args(argv)
 
 
@@ -40,25 +44,19 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
+def tls_context(host: str, device: SimulatedDevice | None = None) -> ssl.SSLContext:
+    """Create a test CA, write its PEM to a temporary file and return a server context.
 
-
-def tls_context(host: str) -> ssl.SSLContext:
-    """Create a test CA, write its PEM to a temporary file and return a server context."""
+    The certificate is `device.server_certificate(ca, host)`, by default one
+    for `host`, localhost and 127.0.0.1.
+    """
     ca = TestCA.create()
     ca_path = Path(tempfile.mkdtemp(prefix="sim-ca-"), "ca.pem")
     ca_path.write_bytes(ca.ca_pem)
     say(f"CA certificate written to {ca_path}")
-    ips, dns_names = ["127.0.0.1"], ["localhost"]
-    if host not in {*ips, *dns_names}:
-        (ips if _is_ip(host) else dns_names).append(host)
-    cert = ca.issue(host, dns_names=dns_names, ip_addresses=ips)
-    return ca.server_context(cert)
+    if device is None:
+        device = SimulatedDevice()
+    return ca.server_context(device.server_certificate(ca, host))
 
 
 async def serve(
@@ -84,8 +82,18 @@ async def serve(
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line."""
     args = parse_args(argv)
-    context = tls_context(args.host) if args.tls else None
-    asyncio.run(serve(DEVICES[args.device](), args.host, args.port, context))
+    device = DEVICES[args.device]()
+    options = {
+        name: value
+        for name in ("serial", "token")
+        if (value := getattr(args, name)) is not None
+    }
+    try:
+        device.configure(options)
+    except ValueError as err:
+        sys.exit(f"python -m simulators: error: {err}")
+    context = tls_context(args.host, device) if args.tls else None
+    asyncio.run(serve(device, args.host, args.port, context))
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def fixture_test_ca() -> TestCA:
 
 @pytest.fixture(name="simulator")
 async def fixture_simulator(
-    socket_enabled: None,  # noqa: ARG001 - lets the test open loopback sockets
+    socket_enabled: None,  # lets the test open loopback sockets
     test_ca: TestCA,
 ) -> AsyncIterator[StartSimulator]:
     """Return a factory starting devices on free loopback ports; stop them after."""

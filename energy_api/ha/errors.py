@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ..errors import (
@@ -62,6 +66,23 @@ def update_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
     )
 
 
+def setup_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
+    """Return the exception entry setup raises: reauth, or not ready (HA retries)."""
+    key = translation_key(err)
+    placeholders = {"error": str(err)}
+    if isinstance(err, AuthenticationError):
+        return ConfigEntryAuthFailed(
+            translation_domain=domain,
+            translation_key=key,
+            translation_placeholders=placeholders,
+        )
+    return ConfigEntryNotReady(
+        translation_domain=domain,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
 def action_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
     """Return the exception an entity action (button, switch, select...) raises for `err`."""
     return HomeAssistantError(
@@ -78,6 +99,15 @@ def raise_update_failed(domain: str) -> Iterator[None]:
         yield
     except EnergyApiError as err:
         raise update_failed(err, domain) from err
+
+
+@contextmanager
+def raise_setup_failed(domain: str) -> Iterator[None]:
+    """Turn `energy_api` errors raised inside the block into entry setup errors."""
+    try:
+        yield
+    except EnergyApiError as err:
+        raise setup_failed(err, domain) from err
 
 
 @contextmanager

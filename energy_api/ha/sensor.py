@@ -6,11 +6,6 @@ import logging
 from typing import Any, ClassVar
 
 from homeassistant.components.sensor import RestoreSensor, SensorStateClass
-from homeassistant.core import callback
-from homeassistant.helpers.update_coordinator import (
-    CoordinatorEntity,
-    DataUpdateCoordinator,
-)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,39 +47,39 @@ class MonotonicTotal:
         return self.total
 
 
-class MonotonicTotalSensor[CoordinatorT: DataUpdateCoordinator[Any]](
-    CoordinatorEntity[CoordinatorT], RestoreSensor
-):
-    """A TOTAL_INCREASING coordinator sensor that publishes through `MonotonicTotal`.
+class MonotonicTotalSensor(RestoreSensor):
+    """Mixin for a TOTAL_INCREASING sensor that publishes through `MonotonicTotal`.
 
-    Subclasses implement `reading()`, the raw value from the coordinator's data.
+    Call `_publish_total(reading)` whenever a reading arrives; the last published total
+    is restored when the entity is added, before its first reading.
     """
 
     _attr_state_class = SensorStateClass.TOTAL_INCREASING
     reset_confirmations: ClassVar[int] = 10
 
-    def __init__(self, coordinator: CoordinatorT) -> None:
-        """Attach to the coordinator."""
-        super().__init__(coordinator)
-        self._total = MonotonicTotal(self.reset_confirmations)
-
-    def reading(self) -> float | None:
-        """Return the raw total from the coordinator's data."""
-        raise NotImplementedError
+    @property
+    def _total(self) -> MonotonicTotal:
+        try:
+            total: MonotonicTotal = self.__dict__["_monotonic_total"]
+        except KeyError:
+            total = self.__dict__["_monotonic_total"] = MonotonicTotal(
+                self.reset_confirmations
+            )
+        return total
 
     async def async_added_to_hass(self) -> None:
-        """Restore the last published total, then apply the current reading."""
-        await super().async_added_to_hass()
+        """Restore the last published total."""
         last = await self.async_get_last_sensor_data()
         if last is not None and isinstance(last.native_value, int | float):
             self._total.total = float(last.native_value)
-        self._apply()
+            self._attr_native_value = self._total.total
+        await super().async_added_to_hass()
 
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        self._apply()
-        super()._handle_coordinator_update()
-
-    def _apply(self) -> None:
-        reading = self.reading() if self.coordinator.data is not None else None
-        self._attr_native_value = self._total.accept(reading)
+    def _publish_total(self, reading: Any) -> None:
+        """Take a raw reading (anything not a number is missing) and set the state."""
+        number = (
+            reading
+            if isinstance(reading, int | float) and not isinstance(reading, bool)
+            else None
+        )
+        self._attr_native_value = self._total.accept(number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+import contextlib
 from dataclasses import dataclass
 import ssl
 import time
@@ -132,33 +133,44 @@ class HomeWizardClient:
         The context must verify the chain but not the hostname (the name is what we
         learn here). Raise `V1OnlyError` when only the plain HTTP API v1 answers.
         """
-        url = f"https://{_bracket(self.host)}/api"
         try:
+            cert = await self._peer_certificate()
             async with self.session.get(
-                url,
+                f"https://{_bracket(self.host)}/api",
                 ssl=self.ssl_context,
                 timeout=aiohttp.ClientTimeout(total=self._transport.timeout),
             ) as resp:
-                transport = resp.connection.transport if resp.connection else None
-                ssl_object = (
-                    transport.get_extra_info("ssl_object") if transport else None
-                )
-                cert = ssl_object.getpeercert() if ssl_object else None
                 status = resp.status
-        except aiohttp.ClientConnectorCertificateError as err:
+        except (
+            ssl.SSLCertVerificationError,
+            aiohttp.ClientConnectorCertificateError,
+        ) as err:
             raise CertificateError(str(err)) from err
-        except (aiohttp.ClientError, TimeoutError) as err:
+        except (OSError, aiohttp.ClientError, TimeoutError) as err:
             if await self._answers_v1():
                 raise V1OnlyError(
                     "Only API v1 answers: update the firmware or use v1"
                 ) from err
             raise CannotConnectError(str(err) or type(err).__name__) from err
-        if status != 401 or not cert:
+        if status != 401:
             raise InvalidResponseError(
                 f"Not a HomeWizard API v2 device (HTTP {status})"
             )
         identity, name = tls_name(cert, None)
         return Probe(identity, name)
+
+    async def _peer_certificate(self) -> dict[str, Any]:
+        """Return the device's certificate after a verified handshake (nothing is sent)."""
+        hostname, port = _split(self.host)
+        async with asyncio.timeout(self._transport.timeout):
+            _, writer = await asyncio.open_connection(
+                hostname, port, ssl=self.ssl_context
+            )
+        cert: dict[str, Any] = writer.get_extra_info("peercert") or {}
+        writer.close()
+        with contextlib.suppress(OSError, ssl.SSLError):
+            await writer.wait_closed()
+        return cert
 
     async def _answers_v1(self) -> bool:
         transport = JsonTransport(
@@ -312,6 +324,17 @@ def _without_none(**values: Any) -> dict[str, Any]:
     return body
 
 
+def _split(host: str) -> tuple[str, int]:
+    """Return (hostname, port) of `host`, `host:port`, an IPv6 address or `[v6]:port`."""
+    if host.startswith("["):
+        address, _, port = host[1:].partition("]")
+        return address, int(port.lstrip(":") or 443)
+    if host.count(":") == 1:
+        address, _, port = host.partition(":")
+        return address, int(port)
+    return host, 443
+
+
 def _bracket(host: str) -> str:
-    """Return `host` usable in a URL (IPv6 addresses in brackets)."""
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+    """Return `host` (optionally with `:port`) usable in a URL; bracket bare IPv6."""
+    return f"[{host}]" if host.count(":") > 1 and not host.startswith("[") else host

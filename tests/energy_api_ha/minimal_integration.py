@@ -11,11 +11,12 @@ from typing import Any
 from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult
 from homeassistant.const import UnitOfEnergy
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -80,7 +81,7 @@ class DemoCoordinator(ScheduledCoordinator[dict[str, Any]]):
         return data
 
 
-class EnergyImport(MonotonicTotalSensor[DemoCoordinator]):
+class EnergyImport(CoordinatorEntity[DemoCoordinator], MonotonicTotalSensor):
     """Imported energy, a total for the Energy dashboard."""
 
     _attr_has_entity_name = True
@@ -95,10 +96,15 @@ class EnergyImport(MonotonicTotalSensor[DemoCoordinator]):
         self._attr_unique_id = "meter_energy_import"
         self._attr_device_info = DeviceInfo(identifiers={METER}, name="Demo meter")
 
-    def reading(self) -> float | None:
-        """Return the meter's import total."""
-        value = self.coordinator.data.get("energy_import_kwh")
-        return value if isinstance(value, int | float) else None
+    async def async_added_to_hass(self) -> None:
+        """Publish the current reading once restored."""
+        await super().async_added_to_hass()
+        self._publish_total(self.coordinator.data.get("energy_import_kwh"))
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._publish_total(self.coordinator.data.get("energy_import_kwh"))
+        super()._handle_coordinator_update()
 
 
 class ReauthFlow(ConfigFlow):

@@ -1,6 +1,10 @@
 """Translation of energy_api errors into Home Assistant exceptions."""
 
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers.update_coordinator import UpdateFailed
 import pytest
 
@@ -18,6 +22,7 @@ from energy_api.ha.errors import (
     EXCEPTION_TRANSLATION_KEYS,
     action_failed,
     raise_action_failed,
+    raise_setup_failed,
     raise_update_failed,
     update_failed,
 )
@@ -46,12 +51,17 @@ def test_update_errors(error: EnergyApiError, key: str) -> None:
     assert info.value.retry_after == expected_retry
     assert key in EXCEPTION_TRANSLATION_KEYS
     assert action_failed(error, "energy_test").translation_key == key
+    with pytest.raises(ConfigEntryNotReady) as setup, raise_setup_failed("energy_test"):
+        raise error
+    assert setup.value.translation_key == key
 
 
 def test_authentication_is_reauth_and_actions_raise_ha_errors() -> None:
     err = update_failed(AuthenticationError("revoked"), "energy_test")
     assert isinstance(err, ConfigEntryAuthFailed)
     assert err.translation_key == "authentication_failed"
+    with pytest.raises(ConfigEntryAuthFailed), raise_setup_failed("energy_test"):
+        raise AuthenticationError("revoked")
     with pytest.raises(HomeAssistantError) as info, raise_action_failed("energy_test"):
         raise CannotConnectError("refused")
     assert not isinstance(info.value, UpdateFailed)

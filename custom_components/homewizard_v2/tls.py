@@ -1,0 +1,45 @@
+"""SSL contexts for the integration: HomeWizard's CA, built off the event loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import os
+from pathlib import Path
+import ssl
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util.hass_dict import HassKey
+
+from .const import DEVELOPMENT_CA_ENV, LOGGER
+from .vendor.energy_api.homewizard import HOMEWIZARD_CA_PEM, create_ssl_context
+
+
+@dataclass(frozen=True, slots=True)
+class SslContexts:
+    """`probe` checks the chain only (to learn the name); `verified` checks the name too."""
+
+    probe: ssl.SSLContext
+    verified: ssl.SSLContext
+
+
+def _build() -> SslContexts:
+    ca_pem = HOMEWIZARD_CA_PEM
+    if development_ca := os.environ.get(DEVELOPMENT_CA_ENV):
+        LOGGER.warning(
+            "Trusting the development CA in %s instead of HomeWizard's", development_ca
+        )
+        ca_pem = Path(development_ca).read_text(encoding="utf-8")
+    return SslContexts(
+        probe=create_ssl_context(ca_pem, check_hostname=False),
+        verified=create_ssl_context(ca_pem),
+    )
+
+
+_CONTEXTS: HassKey[SslContexts] = HassKey("homewizard_v2_ssl_contexts")
+
+
+async def async_get_ssl_contexts(hass: HomeAssistant) -> SslContexts:
+    """Return the contexts, built once per HA run in an executor (parsing is blocking)."""
+    if _CONTEXTS not in hass.data:
+        hass.data[_CONTEXTS] = await hass.async_add_executor_job(_build)
+    return hass.data[_CONTEXTS]

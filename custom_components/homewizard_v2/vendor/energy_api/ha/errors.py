@@ -1,0 +1,119 @@
+"""Translate `energy_api` errors into Home Assistant's exceptions.
+
+Every integration's `translations/en.json` carries an `exceptions` entry for each
+key in `EXCEPTION_TRANSLATION_KEYS`, with an `{error}` placeholder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
+from homeassistant.helpers.update_coordinator import UpdateFailed
+
+from ..errors import (
+    ApiTimeoutError,
+    AuthenticationError,
+    CannotConnectError,
+    EnergyApiError,
+    InvalidResponseError,
+    QuotaExhaustedError,
+    RateLimitedError,
+    VendorApiError,
+)
+
+_KEYS: tuple[tuple[type[EnergyApiError], str], ...] = (
+    (AuthenticationError, "authentication_failed"),
+    (QuotaExhaustedError, "quota_exhausted"),
+    (RateLimitedError, "rate_limited"),
+    (ApiTimeoutError, "timeout"),
+    (CannotConnectError, "cannot_connect"),
+    (InvalidResponseError, "invalid_response"),
+    (VendorApiError, "api_error"),
+)
+
+EXCEPTION_TRANSLATION_KEYS: tuple[str, ...] = (
+    *(key for _, key in _KEYS),
+    "unknown_error",
+)
+
+
+def translation_key(err: EnergyApiError) -> str:
+    """Return the exception translation key for an `energy_api` error."""
+    return next((key for kind, key in _KEYS if isinstance(err, kind)), "unknown_error")
+
+
+def update_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
+    """Return the exception a coordinator update raises for `err`."""
+    key = translation_key(err)
+    placeholders = {"error": str(err)}
+    if isinstance(err, AuthenticationError):
+        return ConfigEntryAuthFailed(
+            translation_domain=domain,
+            translation_key=key,
+            translation_placeholders=placeholders,
+        )
+    return UpdateFailed(
+        translation_domain=domain,
+        translation_key=key,
+        translation_placeholders=placeholders,
+        retry_after=err.retry_after if isinstance(err, RateLimitedError) else None,
+    )
+
+
+def setup_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
+    """Return the exception entry setup raises: reauth, or not ready (HA retries)."""
+    key = translation_key(err)
+    placeholders = {"error": str(err)}
+    if isinstance(err, AuthenticationError):
+        return ConfigEntryAuthFailed(
+            translation_domain=domain,
+            translation_key=key,
+            translation_placeholders=placeholders,
+        )
+    return ConfigEntryNotReady(
+        translation_domain=domain,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+def action_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
+    """Return the exception an entity action (button, switch, select...) raises for `err`."""
+    return HomeAssistantError(
+        translation_domain=domain,
+        translation_key=translation_key(err),
+        translation_placeholders={"error": str(err)},
+    )
+
+
+@contextmanager
+def raise_update_failed(domain: str) -> Iterator[None]:
+    """Turn `energy_api` errors raised inside the block into coordinator errors."""
+    try:
+        yield
+    except EnergyApiError as err:
+        raise update_failed(err, domain) from err
+
+
+@contextmanager
+def raise_setup_failed(domain: str) -> Iterator[None]:
+    """Turn `energy_api` errors raised inside the block into entry setup errors."""
+    try:
+        yield
+    except EnergyApiError as err:
+        raise setup_failed(err, domain) from err
+
+
+@contextmanager
+def raise_action_failed(domain: str) -> Iterator[None]:
+    """Turn `energy_api` errors raised inside the block into action errors."""
+    try:
+        yield
+    except EnergyApiError as err:
+        raise action_failed(err, domain) from err

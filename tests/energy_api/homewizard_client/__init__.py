@@ -1,0 +1,1 @@
+"""Tests of the HomeWizard client against the simulated devices."""

@@ -1,0 +1,1 @@
+"""Tests of the homewizard_v2 integration against simulated devices."""

@@ -1,0 +1,161 @@
+"""Setup, unload, push, polling fallback, recovery and reauth."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+import logging
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.homewizard_v2.const import (
+    CONF_POLL_INTERVAL,
+    CONF_UPDATE_METHOD,
+    UPDATE_POLL,
+)
+from simulators import Fault, FaultKind
+
+from .conftest import StartDevice, set_up
+
+POWER = "sensor.p1_meter_power"
+
+
+async def wait_for(
+    hass: HomeAssistant, condition: object, seconds: float = 5.0
+) -> None:
+    async with asyncio.timeout(seconds):
+        while not condition():  # type: ignore[operator]
+            await asyncio.sleep(0.02)
+            await hass.async_block_till_done()
+
+
+async def test_setup_push_and_unload(
+    hass: HomeAssistant, start_device: StartDevice
+) -> None:
+    p1 = await start_device("p1_3phase", push_interval=0.05)
+    entry = await set_up(hass, p1.entry())
+    assert entry.state is ConfigEntryState.LOADED
+    assert hass.states.get(POWER) is not None
+    await wait_for(hass, lambda: p1.device.ws_connections == 1)
+    polls = p1.device.requests["/api/measurement"]
+    p1.device.set_power(1234)
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "1234.0")
+    p1.device.set_power(-321)
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "-321.0")
+    # Pushed, not polled.
+    assert p1.device.requests["/api/measurement"] == polls
+    assert entry.runtime_data.next_refresh is None
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    await wait_for(hass, lambda: p1.device.ws_connections == 0)
+
+
+async def test_polling_fallback_and_recovery(
+    hass: HomeAssistant, start_device: StartDevice, caplog: pytest.LogCaptureFixture
+) -> None:
+    p1 = await start_device("p1_3phase", push_interval=0.05)
+    entry = await set_up(hass, p1.entry(**{CONF_POLL_INTERVAL: 1}))
+    coordinator = entry.runtime_data
+    await wait_for(hass, lambda: coordinator.next_refresh is None)
+    # Push stops; the device still answers polls.
+    p1.device.set_fault(Fault(FaultKind.STATUS, status=503, path_prefix="/api/ws"))
+    p1.device.close_websockets()
+    await wait_for(hass, lambda: coordinator.next_refresh is not None)
+    assert "stopped; polling" in caplog.text
+    polls = p1.device.requests["/api/measurement"]
+    p1.device.set_power(777)
+    await wait_for(hass, lambda: p1.device.requests["/api/measurement"] > polls)
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "777.0")
+    # Neither path delivers: unavailable, logged once.
+    p1.device.set_fault(Fault(FaultKind.DROP))
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "unavailable")
+    await asyncio.sleep(2.5)
+    assert caplog.text.count("Error fetching") == 1
+    assert "Traceback" not in caplog.text
+    # Push is back.
+    p1.device.clear_fault()
+    await wait_for(hass, lambda: coordinator.next_refresh is None, seconds=10)
+    await wait_for(hass, lambda: hass.states.get(POWER).state != "unavailable")
+    assert "are back" in caplog.text
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_polling_only(
+    hass: HomeAssistant, start_device: StartDevice, freezer: FrozenDateTimeFactory
+) -> None:
+    kwh = await start_device("kwh3")
+    entry = await set_up(hass, kwh.entry(**{CONF_UPDATE_METHOD: UPDATE_POLL}))
+    assert kwh.device.ws_connections == 0
+    assert entry.runtime_data.next_refresh is not None
+    polls = kwh.device.requests["/api/measurement"]
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert kwh.device.requests["/api/measurement"] == polls + 1
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_revoked_token_starts_reauth(
+    hass: HomeAssistant, start_device: StartDevice
+) -> None:
+    p1 = await start_device("p1_1phase", push_interval=0.05)
+    entry = await set_up(hass, p1.entry())
+    await wait_for(hass, lambda: p1.device.ws_connections == 1)
+    p1.device.revoke_all_tokens()
+    await wait_for(
+        hass, lambda: any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    )
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("fault", "state"),
+    [
+        (Fault(FaultKind.DROP), ConfigEntryState.SETUP_RETRY),
+        (Fault(FaultKind.HTML), ConfigEntryState.SETUP_RETRY),
+        (Fault(FaultKind.STATUS, status=401), ConfigEntryState.SETUP_ERROR),
+    ],
+)
+async def test_setup_failures(
+    hass: HomeAssistant,
+    start_device: StartDevice,
+    fault: Fault,
+    state: ConfigEntryState,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    p1 = await start_device("battery")
+    p1.device.set_fault(fault)
+    entry = await set_up(hass, p1.entry())
+    assert entry.state is state
+    assert "Traceback" not in caplog.text
+
+
+async def test_wrong_device_at_the_address(
+    hass: HomeAssistant, start_device: StartDevice
+) -> None:
+    p1 = await start_device("p1_3phase")
+    battery = await start_device("battery")
+    entry = p1.entry()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, "host": battery.host}
+    )
+    await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_no_secrets_in_debug_logs(
+    hass: HomeAssistant, start_device: StartDevice, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    p1 = await start_device("p1_3phase", push_interval=0.05)
+    entry = await set_up(hass, p1.entry())
+    await wait_for(hass, lambda: p1.device.ws_connections == 1)
+    await asyncio.sleep(0.2)
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert "Request GET" in caplog.text
+    assert p1.token not in caplog.text
