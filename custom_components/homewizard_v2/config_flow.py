@@ -220,7 +220,7 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             device = await client.device()
         except EnergyApiError:
-            return self.async_show_progress_done(next_step_id="pair_failed")
+            return await self.async_step_pair_failed()
         data = {
             CONF_HOST: self._host,
             CONF_TOKEN: self._token,

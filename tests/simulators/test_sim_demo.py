@@ -71,7 +71,7 @@ async def test_secure_requires_token(
 async def test_custom_token(
     simulator: StartSimulator, session: aiohttp.ClientSession
 ) -> None:
-    sim = await simulator(DemoMeter(token="other"))  # noqa: S106
+    sim = await simulator(DemoMeter(token="other"))
     headers = {"Authorization": "Bearer other"}
     async with session.get(sim.url + "/api/secure", headers=headers) as response:
         assert response.status == 200

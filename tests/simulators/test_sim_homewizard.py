@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 import datetime as dt
+import itertools
 import json
 import re
+from typing import Any
 
 import aiohttp
 import pytest
 
 from simulators import DEVICES, Fault, FaultKind, HomeWizardDevice, SimulatedDevice
 from simulators.homewizard import MODELS, crc16
-
 from simulators.homewizard.testing import FakeClock, HomeWizardClient
 
 type StartHomeWizard = Callable[..., Awaitable[HomeWizardClient]]
@@ -144,8 +145,8 @@ def test_serials_differ_per_model_and_can_be_set() -> None:
         {"api_version": "2"},
     ],
 )
-def test_invalid_construction(kwargs: dict[str, str]) -> None:
-    with pytest.raises(ValueError, match="Invalid|Unknown"):
+def test_invalid_construction(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=r"Invalid|Unknown"):
         HomeWizardDevice(**kwargs)
 
 
@@ -378,7 +379,7 @@ async def test_p1_measurement_evolves(
         powers.append(current["power_w"])
         assert current["energy_import_kwh"] >= previous["energy_import_kwh"]
         previous = current
-    assert all(a != b for a, b in zip(powers, powers[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(powers))
 
     fake_clock.advance(9 * 3600)  # 23:12, low tariff
     night = (await client.call("GET", "/api/measurement"))[1]
@@ -699,7 +700,7 @@ async def test_control_routes(homewizard: StartHomeWizard) -> None:
     url = client.sim.url
     session, ctx = client.session, client.ssl
 
-    async def control(method: str, path: str, **kwargs: object) -> tuple[int, object]:
+    async def control(method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
         async with session.request(method, url + path, ssl=ctx, **kwargs) as response:
             assert "X-Api-Version" not in response.headers
             return response.status, await response.json()

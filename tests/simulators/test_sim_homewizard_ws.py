@@ -33,9 +33,11 @@ async def assert_closed(ws: aiohttp.ClientWebSocketResponse) -> None:
 
 
 async def wait_for_connections(client: HomeWizardClient, count: int) -> None:
-    async with asyncio.timeout(TIMEOUT):
-        while client.device.ws_connections != count:
-            await asyncio.sleep(0.01)
+    for _ in range(int(TIMEOUT / 0.01)):
+        if client.device.ws_connections == count:
+            return
+        await asyncio.sleep(0.01)
+    assert client.device.ws_connections == count
 
 
 async def test_handshake(homewizard: StartHomeWizard) -> None:

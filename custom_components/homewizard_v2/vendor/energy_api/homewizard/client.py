@@ -152,11 +152,11 @@ class HomeWizardClient:
                     "Only API v1 answers: update the firmware or use v1"
                 ) from err
             raise CannotConnectError(str(err) or type(err).__name__) from err
+        identity, name = tls_name(cert, None)
         if status != 401:
             raise InvalidResponseError(
                 f"Not a HomeWizard API v2 device (HTTP {status})"
             )
-        identity, name = tls_name(cert, None)
         return Probe(identity, name)
 
     async def _peer_certificate(self) -> dict[str, Any]:
