@@ -1,11 +1,11 @@
 # ruff: noqa: INP001  (a standalone script, not a package)
 """Compare HomeWizard P1 latency and cost: HA core's `homewizard` against our `homewizard_v2`.
 
-Runs one Home Assistant per side, one after the other, against a fresh simulated
-P1 meter (HTTPS with a test CA) whose power changes every second. Measures, after
-a warm-up: device-to-state latency of the power sensor, HTTP requests the device
-received, CPU time of the HA process and state writes of the side's entities.
-Prints a table, then one JSON summary line.
+Runs one Home Assistant per side, one after the other, each against a fresh
+simulated P1 meter (HTTPS with a test CA) whose power changes about every second.
+After a warm-up it measures, per side: device-to-state latency of the power
+sensor, HTTP requests the device received, CPU time of the HA process and state
+writes of the side's entities. Prints a table, then one JSON summary line.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 import datetime as dt
@@ -22,9 +22,10 @@ import importlib.util
 import json
 import os
 from pathlib import Path
+import re
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,17 +35,20 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import homeassistant
-from homeassistant.const import __version__ as HA_VERSION
+import homeassistant.const
 
 from simulators.homewizard import HomeWizardDevice
 from simulators.runner import start_simulator
 from simulators.tls import TestCA
 
 ROOT = Path(__file__).resolve().parents[1]
-SUPPORT = Path(__file__).resolve().with_suffix("")
+SUPPORT = Path(__file__).resolve().with_name("homewizard_latency_ha")
 LAUNCHER = ROOT / "scripts" / "hass_launcher.py"
-CORE_MANIFEST = Path(homeassistant.__file__).parent / "components/homewizard/manifest.json"
+CORE_MANIFEST = (
+    Path(homeassistant.__file__).parent / "components/homewizard/manifest.json"
+)
 LIBRARY = "python-homewizard-energy"
+CA_MARKER = "bench sitecustomize: homewizard_energy trusts"
 HOST = "127.0.0.1"
 TOKEN = "B3C4D5E6F708192A3B4C5D6E7F809112"  # noqa: S105 - a simulator token
 POWER_BASE = 1000  # the driver sets POWER_BASE, POWER_BASE + 1, ... watts
@@ -53,6 +57,18 @@ PUSH_TIMEOUT = 30.0
 STOP_TIMEOUT = 60.0
 POLL = 0.01
 ENTRY_CREATED = "2026-01-01T00:00:00+00:00"
+LOG_LEVEL = re.compile(r"^\d{4}-\d\d-\d\d [\d:.]+ (WARNING|ERROR|CRITICAL) ")
+
+type Record = tuple[float, str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Command-line options."""
+
+    seconds: float
+    warmup: float
+    keep_logs: Path | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +81,7 @@ class Side:
     push: bool
 
     def entry_data(self, device: HomeWizardDevice, address: str) -> dict[str, str]:
-        """Return the config entry data the integration's config flow would store."""
+        """Return the config entry data the integration's config flow stores."""
         if self.push:
             return {"host": address, "token": TOKEN, "identity": device.identity}
         return {"ip_address": address, "token": TOKEN}
@@ -88,19 +104,21 @@ OURS = Side("ours", "homewizard_v2", "01JBENCHOURS0000000000000000", push=True)
 
 @dataclass(slots=True)
 class Window:
-    """What was sampled at the start and end of the measured window."""
+    """Wall times, HA CPU seconds and device requests at the window's start and end."""
 
     start: float = 0.0
     end: float = 0.0
-    cpu: tuple[float, float] = (0.0, 0.0)
-    requests: tuple[Counter[str], Counter[str]] = field(
-        default_factory=lambda: (Counter(), Counter())
-    )
+    cpu: list[float] = field(default_factory=list)
+    requests: list[Counter[str]] = field(default_factory=list)
 
     @property
     def minutes(self) -> float:
         """Return the window's length in minutes."""
         return (self.end - self.start) / 60
+
+    def contains(self, moment: float) -> bool:
+        """Return whether `moment` (wall time) falls in the window."""
+        return self.start <= moment < self.end
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +127,8 @@ class SideResult:
 
     side: str
     power_entity: str
-    latency_p50_ms: float
-    latency_p95_ms: float
+    latency_ms: tuple[float, float]
+    shown_ms: tuple[float, float]
     changes_seen: int
     changes_set: int
     requests_per_min: float
@@ -120,6 +138,7 @@ class SideResult:
     cpu_s_per_min: float
     state_writes_per_min: float
     entities: int
+    log_problems: int
 
 
 # Setup
@@ -129,7 +148,7 @@ def library_pin() -> str:
     """Return the `python-homewizard-energy` version HA core's manifest pins."""
     manifest = json.loads(CORE_MANIFEST.read_text(encoding="utf-8"))
     pins = [r for r in manifest["requirements"] if r.startswith(f"{LIBRARY}==")]
-    return pins[0].split("==", 1)[1]
+    return str(pins[0].split("==", 1)[1])
 
 
 def installed_version() -> str | None:
@@ -140,7 +159,7 @@ def installed_version() -> str | None:
 
 
 def ensure_library() -> str:
-    """Install the pinned library with pip unless importable at that version."""
+    """Install the pinned library with pip unless it imports at that version."""
     pin = library_pin()
     if installed_version() != pin:
         command = [sys.executable, "-m", "pip", "install", "--ignore-requires-python"]
@@ -179,7 +198,7 @@ bench_probe:
 
 
 def config_entry(side: Side, device: HomeWizardDevice, address: str) -> dict[str, Any]:
-    """Return one stored config entry, as `ConfigEntry.as_dict` writes it."""
+    """Return one stored config entry, with the keys `ConfigEntry.as_dict` writes."""
     return {
         "created_at": ENTRY_CREATED,
         "data": side.entry_data(device, address),
@@ -202,8 +221,8 @@ def config_entry(side: Side, device: HomeWizardDevice, address: str) -> dict[str
 
 def write_config(
     config_dir: Path, side: Side, device: HomeWizardDevice, address: str
-) -> Path:
-    """Write the config dir of one side; return where the probe records go."""
+) -> None:
+    """Write one side's config dir: configuration, config entry, custom components."""
     output = config_dir / "probe.jsonl"
     (config_dir / "configuration.yaml").write_text(configuration(output), "utf-8")
     storage = config_dir / ".storage"
@@ -220,7 +239,6 @@ def write_config(
     (custom / "bench_probe").symlink_to(SUPPORT / "bench_probe")
     if side.push:
         (custom / side.domain).symlink_to(ROOT / "custom_components" / side.domain)
-    return output
 
 
 def hass_env(side: Side, ca_file: Path) -> dict[str, str]:
@@ -241,12 +259,14 @@ def hass_env(side: Side, ca_file: Path) -> dict[str, str]:
 async def hass_process(
     config_dir: Path, env: dict[str, str], log: Path
 ) -> AsyncIterator[asyncio.subprocess.Process]:
-    """Run HA on `config_dir` (no pip); always stop it with SIGTERM, then SIGKILL."""
-    command = [str(LAUNCHER), "-c", str(config_dir), "--skip-pip"]
+    """Run HA on `config_dir` (never pip); always stop it on leaving."""
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
-            *command,
+            str(LAUNCHER),
+            "-c",
+            str(config_dir),
+            "--skip-pip",
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=output,
@@ -259,7 +279,7 @@ async def hass_process(
 
 
 async def stop_process(process: asyncio.subprocess.Process) -> None:
-    """Stop HA cleanly if it still runs; kill it after `STOP_TIMEOUT`."""
+    """Stop HA with SIGTERM if it still runs; SIGKILL it after `STOP_TIMEOUT`."""
     if process.returncode is not None:
         return
     with suppress(ProcessLookupError):
@@ -275,21 +295,21 @@ async def stop_process(process: asyncio.subprocess.Process) -> None:
 async def wait_for(
     condition: Callable[[], bool],
     process: asyncio.subprocess.Process,
-    timeout: float,
+    limit: float,
     what: str,
 ) -> None:
-    """Wait until `condition()` holds; fail if HA exits or `timeout` passes."""
-    deadline = time.monotonic() + timeout
+    """Wait until `condition()` holds; fail if HA exits or `limit` seconds pass."""
+    deadline = time.monotonic() + limit
     while not condition():
         if process.returncode is not None:
             raise RuntimeError(f"HA exited ({process.returncode}) before {what}")
         if time.monotonic() > deadline:
-            raise RuntimeError(f"Timed out after {timeout:.0f} s waiting for {what}")
+            raise RuntimeError(f"Timed out after {limit:.0f} s waiting for {what}")
         await asyncio.sleep(POLL)
 
 
 def cpu_seconds(pid: int) -> float:
-    """Return the user + system CPU seconds of process `pid` so far (Linux)."""
+    """Return the user + system CPU seconds of process `pid` so far (Linux /proc)."""
     stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
     fields = stat.rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -301,9 +321,9 @@ def cpu_seconds(pid: int) -> float:
 class Driver:
     """Sets a new, distinct power about every second and remembers when.
 
-    The period is `1 + 1 / seconds` s, so over a window of `seconds` the changes
-    sweep one full second against HA's polls (whole monotonic seconds plus a fixed
-    offset) instead of keeping one arbitrary phase.
+    The period is `1 + 1 / seconds` s: over a window of `seconds` the changes sweep
+    one whole second against HA core's polls (at whole monotonic seconds plus a
+    fixed offset), instead of keeping one arbitrary phase for the whole run.
     """
 
     def __init__(self, device: HomeWizardDevice, period: float) -> None:
@@ -326,7 +346,7 @@ class Driver:
 
 
 class PushWatch:
-    """Notes the time and request count when the first websocket opens."""
+    """Notes the time and the request count when the first websocket opens."""
 
     def __init__(self, device: HomeWizardDevice) -> None:
         """Watch `device`."""
@@ -336,7 +356,7 @@ class PushWatch:
 
     async def run(self) -> None:
         """Poll the device's websocket count until one is open."""
-        while self._device.ws_connections == 0:
+        while self._device.ws_connections == 0:  # noqa: ASYNC110 - no event to await
             await asyncio.sleep(POLL)
         self.up_at = time.time()
         self.requests_at_up = self._device.requests.total()
@@ -347,117 +367,140 @@ class PushWatch:
 
 @dataclass(slots=True)
 class Run:
-    """What one side's run leaves behind for the analysis."""
+    """What one side's run leaves for the analysis."""
 
     side: Side
     device: HomeWizardDevice
     window: Window
     set_at: dict[int, float]
-    records: list[tuple[float, str, str | None]]
+    records: list[Record]
     registry: list[dict[str, Any]]
     push: PushWatch | None
+    log: list[str]
 
 
 async def measure(
-    process: asyncio.subprocess.Process,
-    device: HomeWizardDevice,
-    seconds: float,
+    process: asyncio.subprocess.Process, device: HomeWizardDevice, seconds: float
 ) -> Window:
-    """Sample CPU time and requests around `seconds` of normal running."""
-    window = Window()
-    window.start, window.cpu = time.time(), (cpu_seconds(process.pid), 0.0)
-    first = Counter(device.requests)
+    """Sample wall time, HA CPU time and device requests around `seconds`."""
+    window = Window(start=time.time())
+    window.cpu.append(cpu_seconds(process.pid))
+    window.requests.append(Counter(device.requests))
     deadline = time.monotonic() + seconds
     await wait_for(lambda: time.monotonic() >= deadline, process, seconds + 5, "end")
-    window.end, window.cpu = time.time(), (window.cpu[0], cpu_seconds(process.pid))
-    window.requests = (first, Counter(device.requests))
+    window.end = time.time()
+    window.cpu.append(cpu_seconds(process.pid))
+    window.requests.append(Counter(device.requests))
     return window
 
 
 async def run_hass(
-    side: Side, device: HomeWizardDevice, config_dir: Path, ca_file: Path, args: Any
+    side: Side, device: HomeWizardDevice, config_dir: Path, options: Options
 ) -> tuple[Window, PushWatch | None]:
-    """Start HA for `side`, wait for it, warm up, measure, and stop it."""
-    output = config_dir / "probe.jsonl"
-    ready = output.with_name(f"{output.name}.ready")
+    """Start HA for `side`, wait for it (and push), warm up, measure, stop it."""
+    ready = config_dir / "probe.jsonl.ready"
     watch = PushWatch(device) if side.push else None
     watcher = asyncio.create_task(watch.run()) if watch else None
-    env = hass_env(side, ca_file)
+    env = hass_env(side, config_dir.parent / "ca.pem")
     try:
         async with hass_process(config_dir, env, config_dir.parent / "hass.out") as ha:
             await wait_for(ready.exists, ha, START_TIMEOUT, "HA to start")
             if watch is not None:
-                await wait_for(lambda: watch.up_at is not None, ha, PUSH_TIMEOUT, "push")
-            await asyncio.sleep(args.warmup)
-            window = await measure(ha, device, args.seconds)
+                await wait_for(
+                    lambda: watch.up_at is not None, ha, PUSH_TIMEOUT, "push"
+                )
+            await asyncio.sleep(options.warmup)
+            window = await measure(ha, device, options.seconds)
     finally:
         if watcher is not None:
             watcher.cancel()
     return window, watch
 
 
-def load_records(path: Path) -> list[tuple[float, str, str | None]]:
+def load_records(path: Path) -> list[Record]:
     """Read the probe's `[time, entity_id, state]` lines."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [(float(t), str(e), s) for t, e, s in map(json.loads, lines)]
 
 
 def load_registry(config_dir: Path) -> list[dict[str, Any]]:
-    """Return the entity registry entries HA saved on stop."""
+    """Return the entity registry entries HA saved when it stopped."""
     path = config_dir / ".storage" / "core.entity_registry"
-    entities: list[dict[str, Any]] = json.loads(path.read_text("utf-8"))["data"][
-        "entities"
-    ]
-    return entities
+    data: dict[str, Any] = json.loads(path.read_text("utf-8"))["data"]
+    return list(data["entities"])
 
 
-async def run_side(side: Side, ca: TestCA, ca_file: Path, args: Any) -> Run:
+def read_log(tmp: Path) -> list[str]:
+    """Return HA's console output (stdout and stderr) as lines."""
+    path = tmp / "hass.out"
+    return path.read_text("utf-8", "replace").splitlines() if path.exists() else []
+
+
+def keep_logs(tmp: Path, side: Side, target: Path | None) -> None:
+    """Copy HA's console output to `target`, if given."""
+    if target is not None and (tmp / "hass.out").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(tmp / "hass.out", target / f"{side.name}.log")
+
+
+async def run_side(side: Side, ca: TestCA, options: Options) -> Run:
     """Run one side against a fresh simulated P1 meter; return its raw data."""
     device = HomeWizardDevice("p1_3phase", push_interval=1.0)
     device.add_token(TOKEN)
     context = ca.server_context(device.server_certificate(ca, HOST))
-    with tempfile.TemporaryDirectory(prefix=f"hw-latency-{side.name}-") as tmp:
-        config_dir = Path(tmp, "config")
+    with tempfile.TemporaryDirectory(prefix=f"hw-latency-{side.name}-") as name:
+        tmp = Path(name)
+        (tmp / "ca.pem").write_bytes(ca.ca_pem)
+        config_dir = tmp / "config"
         config_dir.mkdir()
         async with await start_simulator(device, host=HOST, ssl_context=context) as sim:
             write_config(config_dir, side, device, f"{HOST}:{sim.port}")
-            driver = Driver(device, 1 + 1 / args.seconds)
+            driver = Driver(device, 1 + 1 / options.seconds)
             driving = asyncio.create_task(driver.run())
             try:
-                window, watch = await run_hass(side, device, config_dir, ca_file, args)
+                window, watch = await run_hass(side, device, config_dir, options)
             except BaseException:
-                print(tail(Path(tmp, "hass.out")), file=sys.stderr)
+                print("\n".join(read_log(tmp)[-40:]), file=sys.stderr)
                 raise
             finally:
                 driving.cancel()
+                keep_logs(tmp, side, options.keep_logs)
         records = load_records(config_dir / "probe.jsonl")
         registry = load_registry(config_dir)
-    return Run(side, device, window, driver.set_at, records, registry, watch)
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    """Return the last lines of HA's output, for errors."""
-    if not path.exists():
-        return ""
-    return "\n".join(path.read_text("utf-8", "replace").splitlines()[-lines:])
+        log = read_log(tmp)
+    return Run(side, device, window, driver.set_at, records, registry, watch, log)
 
 
 # Analysis
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Return the `fraction` quantile (linear interpolation), NaN if empty."""
-    if not values:
-        return float("nan")
+def percentile(values: Iterable[float], fraction: float) -> float:
+    """Return the `fraction` quantile (linear interpolation); NaN if empty."""
     ordered = sorted(values)
+    if not ordered:
+        return float("nan")
     position = fraction * (len(ordered) - 1)
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def p50_p95_ms(delays: list[float]) -> tuple[float, float]:
+    """Return the median and 95th percentile of `delays` (s) in ms."""
+    return percentile(delays, 0.5) * 1000, percentile(delays, 0.95) * 1000
+
+
+def as_watts(state: str | None) -> int | None:
+    """Return a state as whole watts; None if it is not a whole number."""
+    try:
+        value = float(state or "nan")
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
+
+
 def power_entity(run: Run) -> str:
-    """Return the entity id of the side's active power sensor."""
+    """Return the entity id of the side's active power sensor, from the registry."""
     unique_id = run.side.power_unique_id(run.device)
     for entity in run.registry:
         if entity["platform"] == run.side.domain and entity["unique_id"] == unique_id:
@@ -465,29 +508,39 @@ def power_entity(run: Run) -> str:
     raise RuntimeError(f"{run.side.name}: no entity with unique id {unique_id}")
 
 
-def latencies(run: Run, entity_id: str) -> tuple[list[float], int]:
-    """Return state-minus-set latencies (s) of values set in the window, and the set count."""
-    window = run.window
-    in_window = {
-        watts: at
-        for watts, at in run.set_at.items()
-        if window.start <= at < window.end
-    }
-    seen: dict[int, float] = {}
-    for at, entity, state in run.records:
-        watts = as_watts(state) if entity == entity_id else None
-        if watts in in_window and watts not in seen:
-            seen[watts] = at - in_window[watts]
-    return list(seen.values()), len(in_window)
+def power_states(run: Run, entity_id: str) -> list[tuple[float, int]]:
+    """Return (time, watts) of the power sensor's numeric state changes, in order."""
+    states = (
+        (at, as_watts(state))
+        for at, entity, state in run.records
+        if entity == entity_id
+    )
+    return sorted((at, watts) for at, watts in states if watts is not None)
 
 
-def as_watts(state: str | None) -> int | None:
-    """Return a state as whole watts, None if it is not a number."""
-    try:
-        value = float(state or "nan")
-    except ValueError:
-        return None
-    return round(value) if value == value and value.is_integer() else None
+def window_sets(run: Run) -> dict[int, float]:
+    """Return the powers the driver set during the window, with their wall times."""
+    return {w: at for w, at in run.set_at.items() if run.window.contains(at)}
+
+
+def latencies(sets: dict[int, float], shown: list[tuple[float, int]]) -> list[float]:
+    """Return state time minus set time of every set value that became the state."""
+    first: dict[int, float] = {}
+    for at, watts in shown:
+        if watts in sets and watts not in first:
+            first[watts] = at - sets[watts]
+    return list(first.values())
+
+
+def shown_delays(sets: dict[int, float], shown: list[tuple[float, int]]) -> list[float]:
+    """Return, per set value, the time until the state showed it or a newer value."""
+    delays, index = [], 0
+    for watts, at in sorted(sets.items()):
+        while index < len(shown) and shown[index][1] < watts:
+            index += 1
+        if index < len(shown):
+            delays.append(shown[index][0] - at)
+    return delays
 
 
 def entry_entities(run: Run) -> set[str]:
@@ -497,33 +550,39 @@ def entry_entities(run: Run) -> set[str]:
 
 
 def requests_after_push(run: Run) -> tuple[int | None, float | None]:
-    """Return requests after the websocket opened, in all and per minute."""
+    """Return the requests after the websocket opened, in all and per minute."""
     if run.push is None or run.push.up_at is None:
         return None, None
     count = run.window.requests[1].total() - run.push.requests_at_up
     return count, count / ((run.window.end - run.push.up_at) / 60)
 
 
+def log_problems(run: Run) -> int:
+    """Return how many warnings and errors HA logged; check the CA patch (core)."""
+    if not run.side.push and not any(CA_MARKER in line for line in run.log):
+        raise RuntimeError("core: the sitecustomize CA patch did not run")
+    return sum(1 for line in run.log if LOG_LEVEL.match(line))
+
+
 def analyse(run: Run) -> SideResult:
     """Turn one side's raw data into its figures."""
     window = run.window
     entity_id = power_entity(run)
-    delays, set_count = latencies(run, entity_id)
+    sets, shown = window_sets(run), power_states(run, entity_id)
+    delays = latencies(sets, shown)
+    if not delays:
+        raise RuntimeError(f"{run.side.name}: no power value reached HA")
     entities = entry_entities(run)
-    writes = sum(
-        1
-        for at, entity, _ in run.records
-        if window.start <= at < window.end and entity in entities
-    )
+    writes = sum(1 for at, e, _ in run.records if window.contains(at) and e in entities)
     requests = window.requests[1] - window.requests[0]
     after_push, after_push_rate = requests_after_push(run)
     return SideResult(
         side=run.side.name,
         power_entity=entity_id,
-        latency_p50_ms=percentile(delays, 0.5) * 1000,
-        latency_p95_ms=percentile(delays, 0.95) * 1000,
+        latency_ms=p50_p95_ms(delays),
+        shown_ms=p50_p95_ms(shown_delays(sets, shown)),
         changes_seen=len(delays),
-        changes_set=set_count,
+        changes_set=len(sets),
         requests_per_min=requests.total() / window.minutes,
         requests_by_path=dict(sorted(requests.items())),
         requests_after_push=after_push,
@@ -531,48 +590,16 @@ def analyse(run: Run) -> SideResult:
         cpu_s_per_min=(window.cpu[1] - window.cpu[0]) / window.minutes,
         state_writes_per_min=writes / window.minutes,
         entities=len(entities),
+        log_problems=log_problems(run),
     )
 
 
 # Report
 
 
-def table(core: SideResult, ours: SideResult) -> list[str]:
-    """Return the comparison table as Markdown lines."""
-
-    def cell(value: float | None, digits: int = 1) -> str:
-        return "-" if value is None else f"{value:.{digits}f}"
-
-    rows: list[tuple[str, str, str]] = [
-        ("power entity", core.power_entity, ours.power_entity),
-        ("latency p50 (ms)", cell(core.latency_p50_ms), cell(ours.latency_p50_ms)),
-        ("latency p95 (ms)", cell(core.latency_p95_ms), cell(ours.latency_p95_ms)),
-        (
-            "power changes seen / set",
-            f"{core.changes_seen} / {core.changes_set}",
-            f"{ours.changes_seen} / {ours.changes_set}",
-        ),
-        ("HTTP requests / min", cell(core.requests_per_min), cell(ours.requests_per_min)),
-        (
-            "requests after push is up (count, / min)",
-            "-",
-            f"{ours.requests_after_push} ({cell(ours.requests_after_push_per_min, 2)})",
-        ),
-        ("requests by path (window)", paths(core), paths(ours)),
-        ("HA CPU s / min", cell(core.cpu_s_per_min, 2), cell(ours.cpu_s_per_min, 2)),
-        (
-            "state writes / min",
-            cell(core.state_writes_per_min),
-            cell(ours.state_writes_per_min),
-        ),
-        ("entities of the entry", str(core.entities), str(ours.entities)),
-    ]
-    lines = [
-        "| metric | core `homewizard` (poll 5 s) | ours `homewizard_v2` (push) |",
-        "|---|---:|---:|",
-    ]
-    lines += [f"| {name} | {a} | {b} |" for name, a, b in rows]
-    return lines
+def cell(value: float | None, digits: int = 1) -> str:
+    """Format a number for the table; `-` for none."""
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def paths(result: SideResult) -> str:
@@ -580,13 +607,62 @@ def paths(result: SideResult) -> str:
     return ", ".join(f"{p} {n}" for p, n in result.requests_by_path.items()) or "none"
 
 
+def table(core: SideResult, ours: SideResult) -> list[str]:
+    """Return the comparison as Markdown table lines."""
+    after_push = ours.requests_after_push_per_min
+    rows = [
+        ("power entity", core.power_entity, ours.power_entity),
+        ("latency p50 (ms)", cell(core.latency_ms[0]), cell(ours.latency_ms[0])),
+        ("latency p95 (ms)", cell(core.latency_ms[1]), cell(ours.latency_ms[1])),
+        (
+            "power changes seen / set",
+            f"{core.changes_seen} / {core.changes_set}",
+            f"{ours.changes_seen} / {ours.changes_set}",
+        ),
+        (
+            "change shown (or newer) p50 (ms)",
+            cell(core.shown_ms[0]),
+            cell(ours.shown_ms[0]),
+        ),
+        (
+            "change shown (or newer) p95 (ms)",
+            cell(core.shown_ms[1]),
+            cell(ours.shown_ms[1]),
+        ),
+        (
+            "HTTP requests / min",
+            cell(core.requests_per_min),
+            cell(ours.requests_per_min),
+        ),
+        (
+            "requests after push is up (count, / min)",
+            "-",
+            f"{ours.requests_after_push} ({cell(after_push, 2)})",
+        ),
+        ("requests in the window, by path", paths(core), paths(ours)),
+        ("HA CPU s / min", cell(core.cpu_s_per_min, 3), cell(ours.cpu_s_per_min, 3)),
+        (
+            "state writes / min",
+            cell(core.state_writes_per_min),
+            cell(ours.state_writes_per_min),
+        ),
+        ("entities of the entry", str(core.entities), str(ours.entities)),
+        ("HA log warnings + errors", str(core.log_problems), str(ours.log_problems)),
+    ]
+    header = [
+        "| metric | core `homewizard` (polls every 5 s) | ours `homewizard_v2` (push) |",
+        "|---|---:|---:|",
+    ]
+    return header + [f"| {name} | {a} | {b} |" for name, a, b in rows]
+
+
 def summary(core: SideResult, ours: SideResult) -> dict[str, float | None]:
     """Return the final JSON summary."""
     after_push = ours.requests_after_push_per_min
     return {
-        "latency_p50_ms_ours": round(ours.latency_p50_ms, 1),
-        "latency_p50_ms_core": round(core.latency_p50_ms, 1),
-        "latency_ratio": round(ours.latency_p50_ms / core.latency_p50_ms, 4),
+        "latency_p50_ms_ours": round(ours.latency_ms[0], 1),
+        "latency_p50_ms_core": round(core.latency_ms[0], 1),
+        "latency_ratio": round(ours.latency_ms[0] / core.latency_ms[0], 4),
         "requests_per_min_ours": None if after_push is None else round(after_push, 2),
         "requests_per_min_core": round(core.requests_per_min, 1),
         "cpu_ratio": round(ours.cpu_s_per_min / core.cpu_s_per_min, 3),
@@ -595,31 +671,36 @@ def summary(core: SideResult, ours: SideResult) -> dict[str, float | None]:
     }
 
 
-async def run_all(args: Any) -> list[SideResult]:
-    """Run the sides one after the other with one test CA."""
+async def run_all(options: Options) -> list[SideResult]:
+    """Run core, then ours, with one test CA; return their figures."""
     ca = TestCA.create()
     results = []
-    with tempfile.TemporaryDirectory(prefix="hw-latency-ca-") as tmp:
-        ca_file = Path(tmp, "ca.pem")
-        ca_file.write_bytes(ca.ca_pem)
-        for side in (CORE, OURS):
-            print(f"{side.name}: running {side.domain} ...", file=sys.stderr)
-            results.append(analyse(await run_side(side, ca, ca_file, args)))
+    for side in (CORE, OURS):
+        print(f"{side.name}: running {side.domain} ...", file=sys.stderr, flush=True)
+        results.append(analyse(await run_side(side, ca, options)))
     return results
+
+
+def parse_options() -> Options:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=120.0, help="measured window")
+    parser.add_argument("--warmup", type=float, default=15.0, help="after HA started")
+    parser.add_argument("--keep-logs", type=Path, help="copy HA's output here")
+    args = parser.parse_args()
+    return Options(args.seconds, args.warmup, args.keep_logs)
 
 
 def main() -> None:
     """Install the core library if needed, run both sides, print the results."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=120.0, help="measured window")
-    parser.add_argument("--warmup", type=float, default=15.0, help="after HA started")
-    args = parser.parse_args()
+    options = parse_options()
     version = ensure_library()
     started = time.monotonic()
-    core, ours = asyncio.run(run_all(args))
+    core, ours = asyncio.run(run_all(options))
     print(
-        f"HA {HA_VERSION}, python-homewizard-energy {version}, window {args.seconds:.0f} s"
-        f" after {args.warmup:.0f} s warm-up, {dt.datetime.now(dt.UTC):%Y-%m-%d},"
+        f"HA {homeassistant.const.__version__}, Python {sys.version.split()[0]}, {LIBRARY} {version};"
+        f" {options.seconds:.0f} s measured after {options.warmup:.0f} s warm-up;"
+        f" {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC;"
         f" wall {time.monotonic() - started:.0f} s"
     )
     print("\n".join(table(core, ours)))

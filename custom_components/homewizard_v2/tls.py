@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 import os
 from pathlib import Path
@@ -35,11 +36,11 @@ def _build() -> SslContexts:
     )
 
 
-_CONTEXTS: HassKey[SslContexts] = HassKey("homewizard_v2_ssl_contexts")
+_CONTEXTS: HassKey[Awaitable[SslContexts]] = HassKey("homewizard_v2_ssl_contexts")
 
 
 async def async_get_ssl_contexts(hass: HomeAssistant) -> SslContexts:
     """Return the contexts, built once per HA run in an executor (parsing is blocking)."""
     if _CONTEXTS not in hass.data:
-        hass.data[_CONTEXTS] = await hass.async_add_executor_job(_build)
-    return hass.data[_CONTEXTS]
+        hass.data[_CONTEXTS] = hass.async_add_executor_job(_build)
+    return await hass.data[_CONTEXTS]
