@@ -57,7 +57,9 @@ PUSH_TIMEOUT = 30.0
 STOP_TIMEOUT = 60.0
 POLL = 0.01
 ENTRY_CREATED = "2026-01-01T00:00:00+00:00"
-LOG_LEVEL = re.compile(r"^\d{4}-\d\d-\d\d [\d:.]+ (WARNING|ERROR|CRITICAL) ")
+LOG_LEVEL = re.compile(
+    r"^(?:\x1b\[[\d;]*m)?\d{4}-\d\d-\d\d [\d:.]+ (WARNING|ERROR|CRITICAL) "
+)
 
 type Record = tuple[float, str, str | None]
 
@@ -138,7 +140,7 @@ class SideResult:
     cpu_s_per_min: float
     state_writes_per_min: float
     entities: int
-    log_problems: int
+    log_counts: tuple[int, int]
 
 
 # Setup
@@ -557,11 +559,12 @@ def requests_after_push(run: Run) -> tuple[int | None, float | None]:
     return count, count / ((run.window.end - run.push.up_at) / 60)
 
 
-def log_problems(run: Run) -> int:
-    """Return how many warnings and errors HA logged; check the CA patch (core)."""
+def log_counts(run: Run) -> tuple[int, int]:
+    """Return HA's logged warnings and errors; check the CA patch ran (core)."""
     if not run.side.push and not any(CA_MARKER in line for line in run.log):
         raise RuntimeError("core: the sitecustomize CA patch did not run")
-    return sum(1 for line in run.log if LOG_LEVEL.match(line))
+    levels = Counter(m[1] for m in map(LOG_LEVEL.match, run.log) if m is not None)
+    return levels["WARNING"], levels["ERROR"] + levels["CRITICAL"]
 
 
 def analyse(run: Run) -> SideResult:
@@ -590,7 +593,7 @@ def analyse(run: Run) -> SideResult:
         cpu_s_per_min=(window.cpu[1] - window.cpu[0]) / window.minutes,
         state_writes_per_min=writes / window.minutes,
         entities=len(entities),
-        log_problems=log_problems(run),
+        log_counts=log_counts(run),
     )
 
 
@@ -647,7 +650,11 @@ def table(core: SideResult, ours: SideResult) -> list[str]:
             cell(ours.state_writes_per_min),
         ),
         ("entities of the entry", str(core.entities), str(ours.entities)),
-        ("HA log warnings + errors", str(core.log_problems), str(ours.log_problems)),
+        (
+            "HA log warnings / errors",
+            "{} / {}".format(*core.log_counts),
+            "{} / {}".format(*ours.log_counts),
+        ),
     ]
     header = [
         "| metric | core `homewizard` (polls every 5 s) | ours `homewizard_v2` (push) |",

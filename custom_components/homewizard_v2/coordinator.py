@@ -23,6 +23,7 @@ from .vendor.energy_api.errors import AuthenticationError
 from .vendor.energy_api.ha.coordinator import ScheduledCoordinator
 from .vendor.energy_api.ha.errors import raise_update_failed
 from .vendor.energy_api.homewizard import (
+    Backoff,
     Batteries,
     BatteryMode,
     Device,
@@ -37,6 +38,9 @@ from .vendor.energy_api.homewizard import (
 from .vendor.energy_api.schedule.policy import FixedInterval, PushWithFallback
 
 type HomeWizardConfigEntry = ConfigEntry[HomeWizardCoordinator]
+
+# Reconnects after 1, 2, 4... s (with jitter), at most a minute apart; polling covers the gap.
+PUSH_BACKOFF = Backoff(base=1.0, maximum=60.0)
 
 BATTERY_GROUP_HOSTS = frozenset(
     {
@@ -115,7 +119,10 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
         if not self.push_enabled:
             return
         self._socket = HomeWizardWebSocket(
-            self.client, self.async_apply_update, on_connection=self._on_push_connection
+            self.client,
+            self.async_apply_update,
+            on_connection=self._on_push_connection,
+            backoff=PUSH_BACKOFF,
         )
         self.config_entry.async_on_unload(self._socket.stop)
         self.config_entry.async_create_background_task(

@@ -12,11 +12,13 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.homewizard_v2 import coordinator as coordinator_module
 from custom_components.homewizard_v2.const import (
     CONF_POLL_INTERVAL,
     CONF_UPDATE_METHOD,
     UPDATE_POLL,
 )
+from custom_components.homewizard_v2.vendor.energy_api.homewizard import Backoff
 from simulators import Fault, FaultKind
 
 from .conftest import StartDevice, set_up
@@ -55,8 +57,14 @@ async def test_setup_push_and_unload(
 
 
 async def test_polling_fallback_and_recovery(
-    hass: HomeAssistant, start_device: StartDevice, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant,
+    start_device: StartDevice,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(
+        coordinator_module, "PUSH_BACKOFF", Backoff(base=0.05, maximum=0.2)
+    )
     p1 = await start_device("p1_3phase", push_interval=0.05)
     entry = await set_up(hass, p1.entry(**{CONF_POLL_INTERVAL: 1}))
     coordinator = entry.runtime_data
