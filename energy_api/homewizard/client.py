@@ -20,6 +20,7 @@ from ..errors import (
     InvalidResponseError,
     VendorApiError,
 )
+from ..redact import SECRET_KEYS
 from ..transport import NO_RETRY, JsonTransport
 from .const import API_MAJOR, API_VERSION_HEADER, USER_NAME_PREFIX, Permission
 from .models import Batteries, Device, Measurement, System
@@ -37,6 +38,9 @@ class UnsupportedError(VendorApiError):
 class V1OnlyError(CannotConnectError):
     """The device answers only the old, unencrypted API v1."""
 
+
+# Identifiers kept out of debug logs along with the secrets.
+IDENTIFYING_KEYS = frozenset({"serial", "unique_id", "wifi_ssid"})
 
 _ERRORS: dict[str, type[VendorApiError]] = {
     "user:creation-not-enabled": PairingNotEnabledError,
@@ -101,7 +105,8 @@ class HomeWizardClient:
             server_hostname=tls_name,
             headers={API_VERSION_HEADER: API_MAJOR},
             error_mapper=map_error,
-            secrets=lambda: [self.token],
+            secrets=lambda: [self.token, self.tls_name],
+            secret_keys=SECRET_KEYS | IDENTIFYING_KEYS,
         )
 
     @property

@@ -166,4 +166,48 @@ async def test_no_secrets_in_debug_logs(
     await asyncio.sleep(0.2)
     await hass.config_entries.async_unload(entry.entry_id)
     assert "Request GET" in caplog.text
+    assert "Response GET" in caplog.text
     assert p1.token not in caplog.text
+    assert p1.device.serial not in caplog.text.lower()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(FaultKind.STATUS, status=500),
+        Fault(FaultKind.HANG, delay=15),
+        Fault(FaultKind.MALFORMED),
+        Fault(FaultKind.TRUNCATED),
+        Fault(FaultKind.HTML),
+        Fault(FaultKind.EMPTY),
+        Fault(FaultKind.HUGE),
+        Fault(FaultKind.VENDOR_ERROR, status=400),
+        Fault(FaultKind.DROP),
+    ],
+    ids=lambda fault: fault.kind.value,
+)
+async def test_each_fault_makes_entities_unavailable_then_recovers(
+    hass: HomeAssistant,
+    start_device: StartDevice,
+    caplog: pytest.LogCaptureFixture,
+    fault: Fault,
+) -> None:
+    kwh = await start_device("kwh1")
+    entry = await set_up(
+        hass, kwh.entry(**{CONF_UPDATE_METHOD: UPDATE_POLL, CONF_POLL_INTERVAL: 1})
+    )
+    entry.runtime_data.client._transport.timeout = 0.5  # a hang outlasts it quickly
+    power = "sensor.kwh_meter_power"
+    assert hass.states.get(power).state != "unavailable"
+    kwh.device.set_fault(fault)
+    await wait_for(
+        hass, lambda: hass.states.get(power).state == "unavailable", seconds=10
+    )
+    kwh.device.clear_fault()
+    await wait_for(
+        hass, lambda: hass.states.get(power).state != "unavailable", seconds=10
+    )
+    assert "Traceback" not in caplog.text
+    assert caplog.text.count("Error fetching") == 1
+    assert "recovered" in caplog.text
+    await hass.config_entries.async_unload(entry.entry_id)
