@@ -6,8 +6,8 @@ key in `EXCEPTION_TRANSLATION_KEYS`, with an `{error}` placeholder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
@@ -93,27 +93,25 @@ def action_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
 
 
 @contextmanager
-def raise_update_failed(domain: str) -> Iterator[None]:
+def _raising_as(
+    convert: Callable[[EnergyApiError, str], HomeAssistantError], domain: str
+) -> Iterator[None]:
+    try:
+        yield
+    except EnergyApiError as err:
+        raise convert(err, domain) from err
+
+
+def raise_update_failed(domain: str) -> AbstractContextManager[None]:
     """Turn `energy_api` errors raised inside the block into coordinator errors."""
-    try:
-        yield
-    except EnergyApiError as err:
-        raise update_failed(err, domain) from err
+    return _raising_as(update_failed, domain)
 
 
-@contextmanager
-def raise_setup_failed(domain: str) -> Iterator[None]:
+def raise_setup_failed(domain: str) -> AbstractContextManager[None]:
     """Turn `energy_api` errors raised inside the block into entry setup errors."""
-    try:
-        yield
-    except EnergyApiError as err:
-        raise setup_failed(err, domain) from err
+    return _raising_as(setup_failed, domain)
 
 
-@contextmanager
-def raise_action_failed(domain: str) -> Iterator[None]:
+def raise_action_failed(domain: str) -> AbstractContextManager[None]:
     """Turn `energy_api` errors raised inside the block into action errors."""
-    try:
-        yield
-    except EnergyApiError as err:
-        raise action_failed(err, domain) from err
+    return _raising_as(action_failed, domain)
