@@ -417,23 +417,28 @@ async def async_setup_entry(
         entities.append(HomeWizardUptimeSensor(coordinator, UPTIME))
     async_add_entities(entities)
 
-    known: set[str] = set()
+    reported: frozenset[str] | None = None
 
     @callback
     def add_external_meters() -> None:
+        """Add meters that appear, remove devices of meters that are gone."""
+        nonlocal reported
         meters = coordinator.data.measurement.external
-        new = [meter for meter in meters if meter.key not in known]
-        known.update(meter.key for meter in new)
+        keys = frozenset(meter.key for meter in meters)
+        if keys == reported:
+            return  # Every push comes here: only a change of meters costs work.
+        new = [
+            meter for meter in meters if reported is None or meter.key not in reported
+        ]
+        reported = keys
         if new:
             async_add_entities(
                 HomeWizardExternalSensor(coordinator, meter) for meter in new
             )
-        if coordinator.data.device.product_type.startswith("HWE-P1"):
-            reported = {(DOMAIN, coordinator.device.serial)} | {
-                (DOMAIN, external_identifier(meter)) for meter in meters
-            }
-            async_remove_stale_devices(hass, entry, reported)
-            known.intersection_update(meter.key for meter in meters)
+        identifiers = {(DOMAIN, external_identifier(meter)) for meter in meters}
+        async_remove_stale_devices(
+            hass, entry, {(DOMAIN, coordinator.device.serial), *identifiers}
+        )
 
     add_external_meters()
     entry.async_on_unload(coordinator.async_add_listener(add_external_meters))
