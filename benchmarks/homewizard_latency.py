@@ -6,6 +6,8 @@ simulated P1 meter (HTTPS with a test CA) whose power changes about every second
 After a warm-up it measures, per side: device-to-state latency of the power
 sensor, HTTP requests the device received, CPU time of the HA process and state
 writes of the side's entities. Prints a table, then one JSON summary line.
+The HA-side helpers (a state-recording probe component and the sitecustomize that
+makes core's library trust the test CA) are in `benchmarks/homewizard_latency_ha/`.
 """
 
 from __future__ import annotations
@@ -51,11 +53,14 @@ LIBRARY = "python-homewizard-energy"
 CA_MARKER = "bench sitecustomize: homewizard_energy trusts"
 HOST = "127.0.0.1"
 TOKEN = "B3C4D5E6F708192A3B4C5D6E7F809112"  # noqa: S105 - a simulator token
-POWER_BASE = 1000  # the driver sets POWER_BASE, POWER_BASE + 1, ... watts
+# The driver sets POWER_BASE, POWER_BASE - 1, ... watts: distinct values that never
+# exceed the simulated monthly peak (1111 W), so the peak sensors stay still.
+POWER_BASE = 1000
 START_TIMEOUT = 180.0
 PUSH_TIMEOUT = 30.0
 STOP_TIMEOUT = 60.0
 POLL = 0.01
+CORE_POLL = 5.0  # HA core's homewizard UPDATE_INTERVAL
 ENTRY_CREATED = "2026-01-01T00:00:00+00:00"
 LOG_LEVEL = re.compile(
     r"^(?:\x1b\[[\d;]*m)?\d{4}-\d\d-\d\d [\d:.]+ (WARNING|ERROR|CRITICAL) "
@@ -70,6 +75,7 @@ class Options:
 
     seconds: float
     warmup: float
+    core_poll: float | None
     keep_logs: Path | None
 
 
@@ -135,6 +141,7 @@ class SideResult:
     changes_set: int
     requests_per_min: float
     requests_by_path: dict[str, int]
+    requests_before_push: int | None
     requests_after_push: int | None
     requests_after_push_per_min: float | None
     cpu_s_per_min: float
@@ -243,7 +250,7 @@ def write_config(
         (custom / side.domain).symlink_to(ROOT / "custom_components" / side.domain)
 
 
-def hass_env(side: Side, ca_file: Path) -> dict[str, str]:
+def hass_env(side: Side, ca_file: Path, core_poll: float | None) -> dict[str, str]:
     """Return the HA process environment: the test CA, trusted the side's way."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     if side.push:
@@ -251,6 +258,8 @@ def hass_env(side: Side, ca_file: Path) -> dict[str, str]:
     else:
         env["PYTHONPATH"] = str(SUPPORT / "core_ca")
         env["BENCH_HOMEWIZARD_CA"] = str(ca_file)
+        if core_poll is not None:
+            env["BENCH_HOMEWIZARD_POLL"] = str(core_poll)
     return env
 
 
@@ -335,13 +344,13 @@ class Driver:
         self.set_at: dict[int, float] = {}
 
     async def run(self) -> None:
-        """Set POWER_BASE + k watts at start + k periods, until cancelled."""
+        """Set POWER_BASE - k watts at start + k periods, until cancelled."""
         start = time.monotonic()
         step = 0
         while True:
             due = start + step * self._period
             await asyncio.sleep(max(0.0, due - time.monotonic()))
-            watts = POWER_BASE + step
+            watts = POWER_BASE - step
             self._device.set_power(watts)
             self.set_at[watts] = time.time()
             step += 1
@@ -389,7 +398,10 @@ async def measure(
     window.cpu.append(cpu_seconds(process.pid))
     window.requests.append(Counter(device.requests))
     deadline = time.monotonic() + seconds
-    await wait_for(lambda: time.monotonic() >= deadline, process, seconds + 5, "end")
+    while (left := deadline - time.monotonic()) > 0:
+        if process.returncode is not None:
+            raise RuntimeError(f"HA exited ({process.returncode}) while measuring")
+        await asyncio.sleep(min(left, 1.0))
     window.end = time.time()
     window.cpu.append(cpu_seconds(process.pid))
     window.requests.append(Counter(device.requests))
@@ -403,7 +415,7 @@ async def run_hass(
     ready = config_dir / "probe.jsonl.ready"
     watch = PushWatch(device) if side.push else None
     watcher = asyncio.create_task(watch.run()) if watch else None
-    env = hass_env(side, config_dir.parent / "ca.pem")
+    env = hass_env(side, config_dir.parent / "ca.pem", options.core_poll)
     try:
         async with hass_process(config_dir, env, config_dir.parent / "hass.out") as ha:
             await wait_for(ready.exists, ha, START_TIMEOUT, "HA to start")
@@ -461,7 +473,7 @@ async def run_side(side: Side, ca: TestCA, options: Options) -> Run:
             driving = asyncio.create_task(driver.run())
             try:
                 window, watch = await run_hass(side, device, config_dir, options)
-            except BaseException:
+            except Exception:
                 print("\n".join(read_log(tmp)[-40:]), file=sys.stderr)
                 raise
             finally:
@@ -534,14 +546,17 @@ def latencies(sets: dict[int, float], shown: list[tuple[float, int]]) -> list[fl
     return list(first.values())
 
 
-def shown_delays(sets: dict[int, float], shown: list[tuple[float, int]]) -> list[float]:
-    """Return, per set value, the time until the state showed it or a newer value."""
+def shown_delays(
+    run: Run, sets: dict[int, float], shown: list[tuple[float, int]]
+) -> list[float]:
+    """Return, per set value, the time until the state showed it or a later one."""
+    shown_sets = [(at, run.set_at[w]) for at, w in shown if w in run.set_at]
     delays, index = [], 0
-    for watts, at in sorted(sets.items()):
-        while index < len(shown) and shown[index][1] < watts:
+    for set_time in sorted(sets.values()):
+        while index < len(shown_sets) and shown_sets[index][1] < set_time:
             index += 1
-        if index < len(shown):
-            delays.append(shown[index][0] - at)
+        if index < len(shown_sets):
+            delays.append(shown_sets[index][0] - set_time)
     return delays
 
 
@@ -557,6 +572,11 @@ def requests_after_push(run: Run) -> tuple[int | None, float | None]:
         return None, None
     count = run.window.requests[1].total() - run.push.requests_at_up
     return count, count / ((run.window.end - run.push.up_at) / 60)
+
+
+def requests_before_push(run: Run) -> int | None:
+    """Return the requests before the websocket opened (start-up reads)."""
+    return None if run.push is None else run.push.requests_at_up
 
 
 def log_counts(run: Run) -> tuple[int, int]:
@@ -583,11 +603,12 @@ def analyse(run: Run) -> SideResult:
         side=run.side.name,
         power_entity=entity_id,
         latency_ms=p50_p95_ms(delays),
-        shown_ms=p50_p95_ms(shown_delays(sets, shown)),
+        shown_ms=p50_p95_ms(shown_delays(run, sets, shown)),
         changes_seen=len(delays),
         changes_set=len(sets),
         requests_per_min=requests.total() / window.minutes,
         requests_by_path=dict(sorted(requests.items())),
+        requests_before_push=requests_before_push(run),
         requests_after_push=after_push,
         requests_after_push_per_min=after_push_rate,
         cpu_s_per_min=(window.cpu[1] - window.cpu[0]) / window.minutes,
@@ -610,7 +631,7 @@ def paths(result: SideResult) -> str:
     return ", ".join(f"{p} {n}" for p, n in result.requests_by_path.items()) or "none"
 
 
-def table(core: SideResult, ours: SideResult) -> list[str]:
+def table(core: SideResult, ours: SideResult, core_poll: float) -> list[str]:
     """Return the comparison as Markdown table lines."""
     after_push = ours.requests_after_push_per_min
     rows = [
@@ -623,12 +644,12 @@ def table(core: SideResult, ours: SideResult) -> list[str]:
             f"{ours.changes_seen} / {ours.changes_set}",
         ),
         (
-            "change shown (or newer) p50 (ms)",
+            "change shown, or a later one, p50 (ms)",
             cell(core.shown_ms[0]),
             cell(ours.shown_ms[0]),
         ),
         (
-            "change shown (or newer) p95 (ms)",
+            "change shown, or a later one, p95 (ms)",
             cell(core.shown_ms[1]),
             cell(ours.shown_ms[1]),
         ),
@@ -637,6 +658,7 @@ def table(core: SideResult, ours: SideResult) -> list[str]:
             cell(core.requests_per_min),
             cell(ours.requests_per_min),
         ),
+        ("requests before push is up (start-up)", "-", str(ours.requests_before_push)),
         (
             "requests after push is up (count, / min)",
             "-",
@@ -656,8 +678,9 @@ def table(core: SideResult, ours: SideResult) -> list[str]:
             "{} / {}".format(*ours.log_counts),
         ),
     ]
+    core_title = f"core `homewizard` (polls every {core_poll:g} s)"
     header = [
-        "| metric | core `homewizard` (polls every 5 s) | ours `homewizard_v2` (push) |",
+        f"| metric | {core_title} | ours `homewizard_v2` (push) |",
         "|---|---:|---:|",
     ]
     return header + [f"| {name} | {a} | {b} |" for name, a, b in rows]
@@ -679,7 +702,14 @@ def summary(core: SideResult, ours: SideResult) -> dict[str, float | None]:
 
 
 async def run_all(options: Options) -> list[SideResult]:
-    """Run core, then ours, with one test CA; return their figures."""
+    """Run core, then ours, with one test CA; return their figures.
+
+    SIGTERM and SIGHUP cancel the run like Ctrl-C does, so HA is always stopped.
+    """
+    task = asyncio.current_task()
+    assert task is not None  # noqa: S101 - always inside asyncio.run
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
     ca = TestCA.create()
     results = []
     for side in (CORE, OURS):
@@ -693,9 +723,29 @@ def parse_options() -> Options:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120.0, help="measured window")
     parser.add_argument("--warmup", type=float, default=15.0, help="after HA started")
+    parser.add_argument(
+        "--core-poll",
+        type=float,
+        help="override core's 5 s poll interval (s), e.g. 1 to compare per update",
+    )
     parser.add_argument("--keep-logs", type=Path, help="copy HA's output here")
     args = parser.parse_args()
-    return Options(args.seconds, args.warmup, args.keep_logs)
+    return Options(args.seconds, args.warmup, args.core_poll, args.keep_logs)
+
+
+def revision() -> str:
+    """Return the repository's commit (with `-dirty`), or `unknown`."""
+    try:
+        described = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return described.stdout.strip()
 
 
 def main() -> None:
@@ -703,14 +753,18 @@ def main() -> None:
     options = parse_options()
     version = ensure_library()
     started = time.monotonic()
-    core, ours = asyncio.run(run_all(options))
+    try:
+        core, ours = asyncio.run(run_all(options))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        sys.exit("interrupted; Home Assistant was stopped")
     print(
-        f"HA {homeassistant.const.__version__}, Python {sys.version.split()[0]}, {LIBRARY} {version};"
+        f"commit {revision()}; HA {homeassistant.const.__version__},"
+        f" Python {sys.version.split()[0]}, {LIBRARY} {version};"
         f" {options.seconds:.0f} s measured after {options.warmup:.0f} s warm-up;"
         f" {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC;"
         f" wall {time.monotonic() - started:.0f} s"
     )
-    print("\n".join(table(core, ours)))
+    print("\n".join(table(core, ours, options.core_poll or CORE_POLL)))
     print(json.dumps(summary(core, ours)))
 
 

@@ -73,6 +73,7 @@ class HomeWizardButton(HomeWizardEntity, ButtonEntity):
     """A one-shot action on the device."""
 
     entity_description: HomeWizardButtonDescription
+    data_part = "device"
 
     def __init__(
         self,

@@ -143,7 +143,7 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
         """Take new data pushed by the device or returned by an action."""
         if isinstance(update, Measurement):
             # The hot path (about once a second): nothing else to check.
-            self.async_set_updated_data(replace(self.data, measurement=update))
+            self._publish(replace(self.data, measurement=update))
             return
         if isinstance(update, System):
             data = replace(self.data, system=update)
@@ -152,7 +152,16 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
         else:
             data = replace(self.data, device=update)
         self._check_issues(data)
-        self.async_set_updated_data(data)
+        self._publish(data)
+
+    @callback
+    def _publish(self, data: HomeWizardData) -> None:
+        """Hand new data to the entities; while push is up there is no poll to re-plan."""
+        if self._push_policy.connected and self.last_update_success:
+            self.data = data
+            self.async_update_listeners()
+        else:
+            self.async_set_updated_data(data)
 
     @callback
     def _on_push_connection(self, connected: bool) -> None:  # noqa: FBT001

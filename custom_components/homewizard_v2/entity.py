@@ -36,6 +36,8 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
     _attr_has_entity_name = True
     # Power-like values change every second; the user may ask for fewer writes.
     throttled = False
+    # The part of the data this entity shows: pushes of other parts skip it.
+    data_part = "measurement"
 
     def __init__(self, coordinator: HomeWizardCoordinator, key: str) -> None:
         """Attach to the device."""
@@ -44,6 +46,7 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
         self._attr_device_info = device_info(coordinator.device)
         self._last_write = 0.0
         self._written: tuple[object, ...] | None = None
+        self._seen: tuple[object, bool] | None = None
         self._pending_write: CALLBACK_TYPE | None = None
 
     @property
@@ -68,6 +71,14 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
     @callback
     def _handle_coordinator_update(self) -> None:
         """Write state only when it changed, at most every `min_write_interval` if throttled."""
+        part = getattr(self.data, self.data_part)
+        if (
+            self._seen is not None
+            and self._seen[0] is part
+            and self._seen[1] == self.available
+        ):
+            return
+        self._seen = (part, self.available)
         self._refresh_state()
         if self._state_key() == self._written:
             return

@@ -45,6 +45,7 @@ class HomeWizardLedBrightness(HomeWizardEntity, NumberEntity):
     """Brightness of the status LED, in percent."""
 
     entity_description = LED_BRIGHTNESS
+    data_part = "system"
 
     def __init__(self, coordinator: HomeWizardCoordinator) -> None:
         """Describe the number."""

@@ -73,6 +73,7 @@ class HomeWizardBatteryModeSelect(HomeWizardEntity, SelectEntity):
     """How the battery group charges and discharges."""
 
     entity_description = BATTERY_GROUP_MODE
+    data_part = "batteries"
 
     def __init__(self, coordinator: HomeWizardCoordinator) -> None:
         """Describe the select with the device's options."""

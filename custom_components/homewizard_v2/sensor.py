@@ -50,6 +50,7 @@ class HomeWizardSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[HomeWizardData], StateType | datetime]
     throttled: bool = False
+    part: str = "measurement"
 
 
 def _measured(name: str) -> Callable[[HomeWizardData], float | int | None]:
@@ -299,12 +300,14 @@ MEASUREMENT_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
 
 SYSTEM_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
     HomeWizardSensorDescription(
+        part="system",
         key="wifi_ssid",
         translation_key="wifi_ssid",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda data: data.system.wifi_ssid if data.system else None,
     ),
     HomeWizardSensorDescription(
+        part="system",
         key="wifi_rssi",
         translation_key="wifi_rssi",
         device_class=SensorDeviceClass.SIGNAL_STRENGTH,
@@ -315,6 +318,7 @@ SYSTEM_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         value_fn=lambda data: data.system.wifi_rssi_db if data.system else None,
     ),
     HomeWizardSensorDescription(
+        part="system",
         key="wifi_strength",
         translation_key="wifi_strength",
         state_class=SensorStateClass.MEASUREMENT,
@@ -327,6 +331,7 @@ SYSTEM_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
 
 BATTERY_GROUP_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
     HomeWizardSensorDescription(
+        part="batteries",
         key="battery_group_power_w",
         translation_key="battery_group_power",
         device_class=SensorDeviceClass.POWER,
@@ -336,6 +341,7 @@ BATTERY_GROUP_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         value_fn=lambda data: data.batteries.power_w if data.batteries else None,
     ),
     HomeWizardSensorDescription(
+        part="batteries",
         key="battery_group_target_power_w",
         translation_key="battery_group_target_power",
         device_class=SensorDeviceClass.POWER,
@@ -345,6 +351,7 @@ BATTERY_GROUP_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         value_fn=lambda data: data.batteries.target_power_w if data.batteries else None,
     ),
     HomeWizardSensorDescription(
+        part="batteries",
         key="battery_group_max_consumption_w",
         translation_key="battery_group_max_consumption",
         device_class=SensorDeviceClass.POWER,
@@ -355,6 +362,7 @@ BATTERY_GROUP_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         ),
     ),
     HomeWizardSensorDescription(
+        part="batteries",
         key="battery_group_max_production_w",
         translation_key="battery_group_max_production",
         device_class=SensorDeviceClass.POWER,
@@ -365,6 +373,7 @@ BATTERY_GROUP_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         ),
     ),
     HomeWizardSensorDescription(
+        part="batteries",
         key="battery_count",
         translation_key="battery_count",
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -373,6 +382,7 @@ BATTERY_GROUP_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
 )
 
 UPTIME = HomeWizardSensorDescription(
+    part="system",
     key="uptime",
     translation_key="uptime",
     device_class=SensorDeviceClass.TIMESTAMP,
@@ -463,6 +473,7 @@ class HomeWizardSensor(HomeWizardEntity, SensorEntity):
         super().__init__(coordinator, description.key)
         self.entity_description = description
         self.throttled = description.throttled
+        self.data_part = description.part
 
     def _refresh_state(self) -> None:
         self._attr_native_value = self.entity_description.value_fn(self.data)

@@ -36,6 +36,7 @@ class HomeWizardSwitchDescription(SwitchEntityDescription):
 
     is_on_fn: Callable[[HomeWizardData], bool | None]
     set_fn: Setter
+    part: str = "system"
     supported_fn: Callable[[HomeWizardData], bool] = lambda data: True
 
 
@@ -58,6 +59,7 @@ SWITCHES: tuple[HomeWizardSwitchDescription, ...] = (
     ),
     HomeWizardSwitchDescription(
         key="charge_to_full",
+        part="batteries",
         translation_key="charge_to_full",
         device_class=SwitchDeviceClass.SWITCH,
         is_on_fn=lambda data: data.batteries.charge_to_full if data.batteries else None,
@@ -94,6 +96,7 @@ class HomeWizardSwitch(HomeWizardEntity, SwitchEntity):
         """Describe the switch."""
         super().__init__(coordinator, description.key)
         self.entity_description = description
+        self.data_part = description.part
 
     def _refresh_state(self) -> None:
         self._attr_is_on = self.entity_description.is_on_fn(self.data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Self
@@ -212,10 +213,12 @@ class Measurement:
         """Parse; a value of the wrong type counts as absent."""
         obj = _object(data, "measurement")
         values: dict[str, Any] = {}
-        for spec in fields(cls):
-            if spec.name in ("external", "unknown") or spec.name not in obj:
-                continue
-            values[spec.name] = _PARSERS[str(spec.type)](obj[spec.name])
+        unknown: dict[str, Any] = {}
+        for name, value in obj.items():
+            if (parse := _MEASUREMENT_FIELDS.get(name)) is not None:
+                values[name] = parse(value)
+            elif name != "external":
+                unknown[name] = value
         if values.get("tariff") not in (None, 1, 2, 3, 4):
             values["tariff"] = None
         externals = obj.get("external")
@@ -224,11 +227,10 @@ class Measurement:
             for item in externals or ()
             if isinstance(externals, list)
         )
-        known = {spec.name for spec in fields(cls)}
         return cls(
             **values,
-            external=tuple(meter for meter in parsed if meter is not None),
-            unknown={k: v for k, v in obj.items() if k not in known},
+            external=tuple(m for m in parsed if m is not None),
+            unknown=unknown,
         )
 
 
@@ -237,6 +239,14 @@ _PARSERS = {
     "int | None": _count,
     "float | None": _number,
     "datetime | None": _timestamp,
+}
+
+
+# Data point name -> parser, built once: parsing runs on every push.
+_MEASUREMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
+    spec.name: _PARSERS[str(spec.type)]
+    for spec in fields(Measurement)
+    if spec.name not in ("external", "unknown")
 }
 
 
