@@ -57,9 +57,18 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
     def _refresh_state(self) -> None:
         """Recompute the `_attr_*` state from the coordinator's data."""
 
+    def _shown(self) -> object:
+        """Return the value the entity shows; None means the device does not deliver it."""
+        return True
+
     def _state_key(self) -> tuple[object, ...]:
         """Return what a state write would show; equal keys need no write."""
-        return (self.available,)
+        return (self.available, self._shown())
+
+    @property
+    def available(self) -> bool:
+        """Return whether the device delivers and reports this entity's value."""
+        return super().available and self._shown() is not None
 
     async def async_added_to_hass(self) -> None:
         """Compute the first state (the platform writes it)."""

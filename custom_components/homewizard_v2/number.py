@@ -57,13 +57,8 @@ class HomeWizardLedBrightness(HomeWizardEntity, NumberEntity):
             None if system is None else system.status_led_brightness_pct
         )
 
-    def _state_key(self) -> tuple[object, ...]:
-        return (self.available, self._attr_native_value)
-
-    @property
-    def available(self) -> bool:
-        """Return whether the device delivers the brightness."""
-        return super().available and self._attr_native_value is not None
+    def _shown(self) -> object:
+        return self._attr_native_value
 
     async def async_set_native_value(self, value: float) -> None:
         """Set the brightness."""

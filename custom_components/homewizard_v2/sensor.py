@@ -478,13 +478,8 @@ class HomeWizardSensor(HomeWizardEntity, SensorEntity):
     def _refresh_state(self) -> None:
         self._attr_native_value = self.entity_description.value_fn(self.data)
 
-    def _state_key(self) -> tuple[object, ...]:
-        return (self.available, self._attr_native_value)
-
-    @property
-    def available(self) -> bool:
-        """Return whether the device delivers and reports this value."""
-        return super().available and self._attr_native_value is not None
+    def _shown(self) -> object:
+        return self._attr_native_value
 
 
 class HomeWizardTotalSensor(HomeWizardSensor, MonotonicTotalSensor):
@@ -566,5 +561,5 @@ class HomeWizardExternalSensor(HomeWizardEntity, MonotonicTotalSensor):
         else:
             self._attr_native_value = value
 
-    def _state_key(self) -> tuple[object, ...]:
-        return (self.available, self._attr_native_value)
+    def _shown(self) -> object:
+        return self._attr_native_value

@@ -101,13 +101,8 @@ class HomeWizardSwitch(HomeWizardEntity, SwitchEntity):
     def _refresh_state(self) -> None:
         self._attr_is_on = self.entity_description.is_on_fn(self.data)
 
-    def _state_key(self) -> tuple[object, ...]:
-        return (self.available, self._attr_is_on)
-
-    @property
-    def available(self) -> bool:
-        """Return whether the device delivers this setting."""
-        return super().available and self._attr_is_on is not None
+    def _shown(self) -> object:
+        return self._attr_is_on
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the setting on."""
