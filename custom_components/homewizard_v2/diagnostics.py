@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_IDENTITY
 from .coordinator import HomeWizardConfigEntry
-from .vendor.energy_api.redact import REDACTED, redact_data, redact_text
+from .vendor.energy_api.redact import redact_data, redact_values
 
 TO_REDACT = {
     CONF_HOST,
@@ -41,16 +41,5 @@ async def async_get_config_entry_diagnostics(
         "system": None if data.system is None else asdict(data.system),
         "batteries": None if data.batteries is None else asdict(data.batteries),
     }
-    redacted: dict[str, Any] = _scrub(redact_data(report, TO_REDACT), secrets)
+    redacted: dict[str, Any] = redact_values(redact_data(report, TO_REDACT), secrets)
     return redacted
-
-
-def _scrub(value: Any, secrets: list[str]) -> Any:
-    """Redact known secret values wherever they appear, also inside text."""
-    if isinstance(value, dict):
-        return {key: _scrub(item, secrets) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_scrub(item, secrets) for item in value]
-    if isinstance(value, str) and value != REDACTED:
-        return redact_text(value, secrets)
-    return value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 import time
 
@@ -121,6 +120,3 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
         if self._pending_write is not None:
             self._pending_write()
             self._pending_write = None
-
-
-type ValueFn[T] = Callable[[HomeWizardData], T]

@@ -7,7 +7,6 @@ from enum import StrEnum
 API_VERSION_HEADER = "X-Api-Version"
 API_MAJOR = "2"
 USER_NAME_PREFIX = "local/"
-PAIRING_WINDOW_SECONDS = 30
 
 
 class ProductType(StrEnum):

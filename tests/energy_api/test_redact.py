@@ -1,6 +1,6 @@
 """Redaction of secrets in data and text."""
 
-from energy_api.redact import REDACTED, redact_data, redact_text
+from energy_api.redact import REDACTED, redact_data, redact_text, redact_values
 
 
 def test_redacts_secret_keys_at_any_depth() -> None:
@@ -30,3 +30,16 @@ def test_redacts_known_values_in_text() -> None:
     )
     # The longer secret wins when one contains the other.
     assert redact_text("abcdefgh", ["abcd", "abcdefgh"]) == REDACTED
+
+
+def test_redacts_known_values_at_any_depth() -> None:
+    data = {
+        "url": "https://10.0.0.5/api",
+        "list": ["a 10.0.0.5", 5, {"x": ("10.0.0.5",)}],
+        "n": None,
+    }
+    assert redact_values(data, ["10.0.0.5", None]) == {
+        "url": f"https://{REDACTED}/api",
+        "list": [f"a {REDACTED}", 5, {"x": [REDACTED]}],
+        "n": None,
+    }

@@ -51,6 +51,18 @@ def _redact(data: Any, keys: frozenset[str]) -> Any:
     return data
 
 
+def redact_values(data: Any, secrets: Iterable[str | None]) -> Any:
+    """Return a copy of `data` with known secret values replaced wherever they appear."""
+    known = [s for s in secrets if s]
+    if isinstance(data, Mapping):
+        return {key: redact_values(value, known) for key, value in data.items()}
+    if isinstance(data, list | tuple | set | frozenset):
+        return [redact_values(item, known) for item in data]
+    if isinstance(data, str):
+        return redact_text(data, known)
+    return data
+
+
 def redact_text(text: str, secrets: Iterable[str | None]) -> str:
     """Replace every occurrence of each known secret value in `text`."""
     known = (s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH)

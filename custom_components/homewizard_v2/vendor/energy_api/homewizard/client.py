@@ -127,9 +127,9 @@ class HomeWizardClient:
     async def _get(self, path: str) -> Any:
         return await self._transport.request("GET", path, headers=self._headers())
 
-    async def _put(self, path: str, body: Any = None) -> Any:
-        return await self._transport.request(
-            "PUT", path, json_body=body, headers=self._headers(), expect_body=False
+    async def _put(self, path: str) -> None:
+        await self._transport.request(
+            "PUT", path, headers=self._headers(), expect_body=False
         )
 
     async def probe(self) -> Probe:
