@@ -1,7 +1,7 @@
 # ruff: noqa: INP001  (a standalone script, not a package)
 """Compare HomeWizard P1 latency and cost: HA core's `homewizard` against our `homewizard_v2`.
 
-Runs one Home Assistant per side, one after the other, each against a fresh
+Runs one Home Assistant per side, both at the same time, each against a fresh
 simulated P1 meter (HTTPS with a test CA) whose power changes about every second.
 After a warm-up it measures, per side: device-to-state latency of the power
 sensor, HTTP requests the device received, CPU time of the HA process and state
@@ -409,9 +409,13 @@ async def measure(
 
 
 async def run_hass(
-    side: Side, device: HomeWizardDevice, config_dir: Path, options: Options
+    side: Side,
+    device: HomeWizardDevice,
+    config_dir: Path,
+    options: Options,
+    ready_together: asyncio.Barrier,
 ) -> tuple[Window, PushWatch | None]:
-    """Start HA for `side`, wait for it (and push), warm up, measure, stop it."""
+    """Start HA for `side`, wait for it (and push) and the other side, warm up, measure."""
     ready = config_dir / "probe.jsonl.ready"
     watch = PushWatch(device) if side.push else None
     watcher = asyncio.create_task(watch.run()) if watch else None
@@ -423,6 +427,7 @@ async def run_hass(
                 await wait_for(
                     lambda: watch.up_at is not None, ha, PUSH_TIMEOUT, "push"
                 )
+            await ready_together.wait()
             await asyncio.sleep(options.warmup)
             window = await measure(ha, device, options.seconds)
     finally:
@@ -457,7 +462,9 @@ def keep_logs(tmp: Path, side: Side, target: Path | None) -> None:
         shutil.copyfile(tmp / "hass.out", target / f"{side.name}.log")
 
 
-async def run_side(side: Side, ca: TestCA, options: Options) -> Run:
+async def run_side(
+    side: Side, ca: TestCA, options: Options, ready_together: asyncio.Barrier
+) -> Run:
     """Run one side against a fresh simulated P1 meter; return its raw data."""
     device = HomeWizardDevice("p1_3phase", push_interval=1.0)
     device.add_token(TOKEN)
@@ -472,7 +479,9 @@ async def run_side(side: Side, ca: TestCA, options: Options) -> Run:
             driver = Driver(device, 1 + 1 / options.seconds)
             driving = asyncio.create_task(driver.run())
             try:
-                window, watch = await run_hass(side, device, config_dir, options)
+                window, watch = await run_hass(
+                    side, device, config_dir, options, ready_together
+                )
             except Exception:
                 print("\n".join(read_log(tmp)[-40:]), file=sys.stderr)
                 raise
@@ -702,20 +711,26 @@ def summary(core: SideResult, ours: SideResult) -> dict[str, float | None]:
 
 
 async def run_all(options: Options) -> list[SideResult]:
-    """Run core, then ours, with one test CA; return their figures.
+    """Run core and ours at the same time, one HA each, with one test CA.
 
-    SIGTERM and SIGHUP cancel the run like Ctrl-C does, so HA is always stopped.
+    Both measure over the same window, so a busier or quieter host (CPU on a shared
+    VM drifts by a factor of 2-3 within minutes) weighs on both sides alike. If one
+    side fails, the other is cancelled. SIGTERM and SIGHUP cancel the run like
+    Ctrl-C does, so HA is always stopped.
     """
     task = asyncio.current_task()
     assert task is not None  # noqa: S101 - always inside asyncio.run
     for signum in (signal.SIGTERM, signal.SIGHUP):
         asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
     ca = TestCA.create()
-    results = []
-    for side in (CORE, OURS):
-        print(f"{side.name}: running {side.domain} ...", file=sys.stderr, flush=True)
-        results.append(analyse(await run_side(side, ca, options)))
-    return results
+    ready_together = asyncio.Barrier(2)
+    print("running homewizard and homewizard_v2 ...", file=sys.stderr, flush=True)
+    async with asyncio.TaskGroup() as group:
+        runs = [
+            group.create_task(run_side(side, ca, options, ready_together))
+            for side in (CORE, OURS)
+        ]
+    return [analyse(run.result()) for run in runs]
 
 
 def parse_options() -> Options:

@@ -73,7 +73,6 @@ class HomeWizardButton(HomeWizardEntity, ButtonEntity):
     """A one-shot action on the device."""
 
     entity_description: HomeWizardButtonDescription
-    data_part = "device"
 
     def __init__(
         self,
@@ -81,7 +80,7 @@ class HomeWizardButton(HomeWizardEntity, ButtonEntity):
         description: HomeWizardButtonDescription,
     ) -> None:
         """Describe the button."""
-        super().__init__(coordinator, description.key)
+        super().__init__(coordinator, description.key, "device")
         self.entity_description = description
 
     async def async_press(self) -> None:

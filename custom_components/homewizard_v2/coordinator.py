@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import (
@@ -38,6 +40,7 @@ from .vendor.energy_api.homewizard import (
 from .vendor.energy_api.schedule.policy import FixedInterval, PushWithFallback
 
 type HomeWizardConfigEntry = ConfigEntry[HomeWizardCoordinator]
+type Shows = tuple[CALLBACK_TYPE, frozenset[str] | None]
 
 # Reconnects after 1, 2, 4... s (with jitter), at most a minute apart; polling covers the gap.
 PUSH_BACKOFF = Backoff(base=1.0, maximum=60.0)
@@ -93,6 +96,25 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
         self.has_battery_group = device.product_type in BATTERY_GROUP_HOSTS
         self._socket: HomeWizardWebSocket | None = None
         self._push_seen = False
+        # Remover -> (listener, what it shows: measurement fields or part names, or
+        # None for everything).
+        self._shows: dict[CALLBACK_TYPE, Shows] = {}
+
+    @callback
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Add a listener; a frozenset `context` names what it shows, for pushes."""
+        remove = super().async_add_listener(update_callback, context)
+        shows = context if isinstance(context, frozenset) else None
+
+        @callback
+        def remove_listener() -> None:
+            remove()
+            self._shows.pop(remove_listener, None)
+
+        self._shows[remove_listener] = (update_callback, shows)
+        return remove_listener
 
     async def _async_update_data(self) -> HomeWizardData:
         """Poll every endpoint this device has."""
@@ -142,26 +164,34 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
     def async_apply_update(self, update: Update) -> None:
         """Take new data pushed by the device or returned by an action."""
         if isinstance(update, Measurement):
-            # The hot path (about once a second): nothing else to check.
-            self._publish(replace(self.data, measurement=update))
+            # The hot path (about once a second): only listeners of changed fields run.
+            changed = update.changed_fields(self.data.measurement)
+            if changed or not self.last_update_success:
+                self._publish(replace(self.data, measurement=update), changed)
             return
         if isinstance(update, System):
-            data = replace(self.data, system=update)
+            data, part = replace(self.data, system=update), "system"
         elif isinstance(update, Batteries):
-            data = replace(self.data, batteries=update)
+            data, part = replace(self.data, batteries=update), "batteries"
         else:
-            data = replace(self.data, device=update)
+            data, part = replace(self.data, device=update), "device"
         self._check_issues(data)
-        self._publish(data)
+        self._publish(data, frozenset({part}))
 
     @callback
-    def _publish(self, data: HomeWizardData) -> None:
-        """Hand new data to the entities; while push is up there is no poll to re-plan."""
-        if self._push_policy.connected and self.last_update_success:
-            self.data = data
-            self.async_update_listeners()
-        else:
+    def _publish(self, data: HomeWizardData, changed: frozenset[str]) -> None:
+        """Hand new data to the listeners that show `changed`; all of them after a gap.
+
+        While push is up there is no poll to re-plan, and only what changed is
+        recomputed. Otherwise this data also ends a failure: everything updates.
+        """
+        if not (self._push_policy.connected and self.last_update_success):
             self.async_set_updated_data(data)
+            return
+        self.data = data
+        for update_callback, shows in list(self._shows.values()):
+            if shows is None or not shows.isdisjoint(changed):
+                update_callback()
 
     @callback
     def _on_push_connection(self, connected: bool) -> None:  # noqa: FBT001

@@ -29,23 +29,32 @@ def device_info(device: Device) -> DeviceInfo:
     )
 
 
+# A throttled value held back is written by the first push after the interval, so it
+# is fresh; this much later a timer writes it if no push came (the value stood still).
+HELD_WRITE_GRACE = 1.5
+
+
 class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
     """An entity of one device; subclasses compute their state in `_refresh_state`."""
 
     _attr_has_entity_name = True
-    # Power-like values change every second; the user may ask for fewer writes.
+    # Power-like values change every second; they are written at most every
+    # `min_write_interval` seconds.
     throttled = False
-    # The part of the data this entity shows: pushes of other parts skip it.
-    data_part = "measurement"
 
-    def __init__(self, coordinator: HomeWizardCoordinator, key: str) -> None:
-        """Attach to the device."""
-        super().__init__(coordinator)
+    def __init__(
+        self, coordinator: HomeWizardCoordinator, key: str, shows: str | None = None
+    ) -> None:
+        """Attach to the device.
+
+        `shows` is the measurement field (default: `key`) or the data part (`system`,
+        `batteries`, `device`) the entity shows: pushes of anything else skip it.
+        """
+        super().__init__(coordinator, context=frozenset({shows or key}))
         self._attr_unique_id = f"{coordinator.device.serial}_{key}"
         self._attr_device_info = device_info(coordinator.device)
         self._last_write = 0.0
         self._written: tuple[object, ...] | None = None
-        self._seen: tuple[object, bool] | None = None
         self._pending_write: CALLBACK_TYPE | None = None
 
     @property
@@ -78,24 +87,21 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        """Write state only when it changed, at most every `min_write_interval` if throttled."""
-        part = getattr(self.data, self.data_part)
-        if (
-            self._seen is not None
-            and self._seen[0] is part
-            and self._seen[1] == self.available
-        ):
-            return
-        self._seen = (part, self.available)
+        """Write state only when it changed; throttled ones at most every interval."""
         self._refresh_state()
         if self._state_key() == self._written:
+            self._cancel_pending()
             return
         interval = self._min_write_interval()
-        wait = self._last_write + interval - time.monotonic()
-        if wait <= 0 or not self.available:
+        now = time.monotonic()
+        if now - self._last_write >= interval or not self.available:
             self._write_now()
         elif self._pending_write is None:
-            self._pending_write = async_call_later(self.hass, wait, self._write_later)
+            self._pending_write = async_call_later(
+                self.hass,
+                self._last_write + interval + HELD_WRITE_GRACE - now,
+                self._write_later,
+            )
 
     def _min_write_interval(self) -> float:
         if not self.throttled:

@@ -45,11 +45,10 @@ class HomeWizardLedBrightness(HomeWizardEntity, NumberEntity):
     """Brightness of the status LED, in percent."""
 
     entity_description = LED_BRIGHTNESS
-    data_part = "system"
 
     def __init__(self, coordinator: HomeWizardCoordinator) -> None:
         """Describe the number."""
-        super().__init__(coordinator, LED_BRIGHTNESS.key)
+        super().__init__(coordinator, LED_BRIGHTNESS.key, "system")
 
     def _refresh_state(self) -> None:
         system = self.data.system

@@ -73,11 +73,10 @@ class HomeWizardBatteryModeSelect(HomeWizardEntity, SelectEntity):
     """How the battery group charges and discharges."""
 
     entity_description = BATTERY_GROUP_MODE
-    data_part = "batteries"
 
     def __init__(self, coordinator: HomeWizardCoordinator) -> None:
         """Describe the select with the device's options."""
-        super().__init__(coordinator, BATTERY_GROUP_MODE.key)
+        super().__init__(coordinator, BATTERY_GROUP_MODE.key, "batteries")
         self._attr_options = supported_options(coordinator.device)
 
     def _refresh_state(self) -> None:

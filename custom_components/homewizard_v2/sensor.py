@@ -263,6 +263,7 @@ MEASUREMENT_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
+        throttled=True,
         value_fn=_measured("average_power_15m_w"),
     ),
     HomeWizardSensorDescription(
@@ -436,7 +437,7 @@ async def async_setup_entry(
         meters = coordinator.data.measurement.external
         keys = frozenset(meter.key for meter in meters)
         if keys == reported:
-            return  # Every push comes here: only a change of meters costs work.
+            return
         new = [
             meter for meter in meters if reported is None or meter.key not in reported
         ]
@@ -451,7 +452,9 @@ async def async_setup_entry(
         )
 
     add_external_meters()
-    entry.async_on_unload(coordinator.async_add_listener(add_external_meters))
+    entry.async_on_unload(
+        coordinator.async_add_listener(add_external_meters, frozenset({"external"}))
+    )
 
 
 def external_identifier(meter: ExternalMeter) -> str:
@@ -470,10 +473,11 @@ class HomeWizardSensor(HomeWizardEntity, SensorEntity):
         description: HomeWizardSensorDescription,
     ) -> None:
         """Describe the sensor."""
-        super().__init__(coordinator, description.key)
+        measured = description.part == "measurement"
+        shows = description.key if measured else description.part
+        super().__init__(coordinator, description.key, shows)
         self.entity_description = description
         self.throttled = description.throttled
-        self.data_part = description.part
 
     def _refresh_state(self) -> None:
         self._attr_native_value = self.entity_description.value_fn(self.data)
@@ -517,7 +521,7 @@ class HomeWizardExternalSensor(HomeWizardEntity, MonotonicTotalSensor):
     ) -> None:
         """Describe the meter from its type and unit."""
         identifier = external_identifier(meter)
-        super().__init__(coordinator, identifier)
+        super().__init__(coordinator, identifier, "external")
         self._key = meter.key
         self._known = meter.type in EXTERNAL_TYPES
         device_class, unit = EXTERNAL_TYPES.get(meter.type, (None, None))

@@ -94,9 +94,8 @@ class HomeWizardSwitch(HomeWizardEntity, SwitchEntity):
         description: HomeWizardSwitchDescription,
     ) -> None:
         """Describe the switch."""
-        super().__init__(coordinator, description.key)
+        super().__init__(coordinator, description.key, description.part)
         self.entity_description = description
-        self.data_part = description.part
 
     def _refresh_state(self) -> None:
         self._attr_is_on = self.entity_description.is_on_fn(self.data)

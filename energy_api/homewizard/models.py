@@ -233,6 +233,14 @@ class Measurement:
             unknown=unknown,
         )
 
+    def changed_fields(self, other: Measurement) -> frozenset[str]:
+        """Return the names of the data points (and `external`) that differ from `other`."""
+        return frozenset(
+            name
+            for name in _COMPARED_FIELDS
+            if getattr(self, name) != getattr(other, name)
+        )
+
 
 _PARSERS = {
     "str | None": _text,
@@ -248,6 +256,7 @@ _MEASUREMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     for spec in fields(Measurement)
     if spec.name not in ("external", "unknown")
 }
+_COMPARED_FIELDS = (*_MEASUREMENT_FIELDS, "external")
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,13 +165,25 @@ class HomeWizardWebSocket:
             raise AuthenticationError("Token not accepted on the websocket")
 
     async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        while not self._stopped:
-            update = parse_frame(await self._next(ws, within=self._stale_after))
-            if update is not None:
-                self._on_update(update)
+        watchdog = SilenceWatchdog(ws, self._stale_after)
+        try:
+            while not self._stopped:
+                try:
+                    frame = await self._next(ws)
+                except CannotConnectError as err:
+                    if watchdog.expired:
+                        message = f"No data for {self._stale_after:.0f} s"
+                        raise CannotConnectError(message) from err
+                    raise
+                watchdog.feed()
+                update = parse_frame(frame)
+                if update is not None:
+                    self._on_update(update)
+        finally:
+            watchdog.cancel()
 
     async def _next(
-        self, ws: aiohttp.ClientWebSocketResponse, within: float
+        self, ws: aiohttp.ClientWebSocketResponse, within: float | None = None
     ) -> dict[str, Any]:
         try:
             message = await ws.receive(timeout=within)
@@ -186,3 +198,37 @@ class HomeWizardWebSocket:
         if not isinstance(frame, dict):
             raise InvalidResponseError("Websocket frame is not a JSON object")
         return frame
+
+
+class SilenceWatchdog:
+    """Closes a websocket that received nothing for `limit` seconds.
+
+    One timer per `limit` seconds instead of a timeout per frame: pushes come about
+    once a second, and a timeout costs more than the frame it guards.
+    """
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse, limit: float) -> None:
+        """Start watching `ws`."""
+        self._ws = ws
+        self._limit = limit
+        self._loop = asyncio.get_running_loop()
+        self._last = self._loop.time()
+        self._timer = self._loop.call_at(self._last + limit, self._check)
+        self._closing: asyncio.Task[bool] | None = None
+        self.expired = False
+
+    def feed(self) -> None:
+        """Note that a frame arrived."""
+        self._last = self._loop.time()
+
+    def cancel(self) -> None:
+        """Stop watching."""
+        self._timer.cancel()
+
+    def _check(self) -> None:
+        due = self._last + self._limit
+        if self._loop.time() < due:
+            self._timer = self._loop.call_at(due, self._check)
+            return
+        self.expired = True
+        self._closing = self._loop.create_task(self._ws.close())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import fields
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button import SERVICE_PRESS
@@ -25,6 +26,8 @@ from custom_components.homewizard_v2.const import (
     DOMAIN,
     UPDATE_POLL,
 )
+from custom_components.homewizard_v2.sensor import MEASUREMENT_SENSORS
+from custom_components.homewizard_v2.vendor.energy_api.homewizard import Measurement
 from simulators import Fault, FaultKind
 
 from .conftest import StartDevice, set_up
@@ -260,16 +263,32 @@ async def test_min_write_interval_throttles_power(
 ) -> None:
     p1 = await start_device("p1_3phase", push_interval=0.02)
     entry = await set_up(hass, p1.entry(**{CONF_MIN_WRITE_INTERVAL: 1}))
-    power = "sensor.p1_meter_power"
-    writes: list[str] = []
+    power, total = "sensor.p1_meter_power", "sensor.p1_meter_energy_import"
+    await wait_for(hass, lambda: p1.device.ws_connections == 1)
+    written: list[str] = []
     hass.bus.async_listen(
-        "state_changed", lambda event: writes.append(event.data["entity_id"])
+        "state_changed",
+        lambda event: (
+            written.append(event.data["new_state"].state)
+            if event.data["entity_id"] == power
+            else None
+        ),
     )
-    for value in range(10):
-        p1.device.set_power(100 + value)
-        await asyncio.sleep(0.05)
-    await wait_for(hass, lambda: hass.states.get(power).state == "109.0", seconds=3)
-    assert 1 <= writes.count(power) <= 3
+    p1.device.set_power(100)
+    await wait_for(hass, lambda: written == ["100.0"])
+    # Inside the interval power is held back; an energy total is not throttled.
+    energy = float(hass.states.get(total).state) + 1
+    p1.device.extra_measurement_fields = {"energy_import_kwh": energy}
+    p1.device.set_power(101)
+    await wait_for(hass, lambda: float(hass.states.get(total).state) == energy, 0.5)
+    assert written == ["100.0"]
+    # No further push: the held value is written once the interval has passed.
+    await wait_for(hass, lambda: written == ["100.0", "101.0"])
+    # A push after the interval is written at once, not when a timer fires.
+    await asyncio.sleep(1.0)
+    p1.device.set_power(200)
+    await wait_for(hass, lambda: written[-1] == "200.0", 0.5)
+    assert written == ["100.0", "101.0", "200.0"]
     await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -292,3 +311,10 @@ async def test_removing_an_unreachable_entry_says_what_to_do(
     assert "remove the user" in caplog.text
     assert p1.token not in caplog.text
     assert DOMAIN in caplog.text or "Plug-In Battery" in caplog.text
+
+
+def test_measurement_sensors_are_named_after_their_field() -> None:
+    """A push reaches a measurement sensor through the field its key names."""
+    names = {spec.name for spec in fields(Measurement)}
+    keys = {d.key for d in MEASUREMENT_SENSORS if d.part == "measurement"}
+    assert keys <= names

@@ -62,6 +62,22 @@ def test_measurement_types() -> None:
     assert Measurement.from_json({"external": "nope"}).external == ()
 
 
+def test_measurement_changed_fields() -> None:
+    gas = {"unique_id": "A", "type": "gas_meter", "value": 1.0}
+    before = Measurement.from_json(
+        {"power_w": 10, "tariff": 2, "external": [gas], "new_point": 1}
+    )
+    after = Measurement.from_json(
+        {"power_w": 11, "tariff": 2, "voltage_v": 230, "external": [gas | {"value": 2}]}
+    )
+    assert after.changed_fields(before) == {"power_w", "voltage_v", "external"}
+    # Data points this client does not know are not compared.
+    same = Measurement.from_json(
+        {"power_w": 10, "tariff": 2, "external": [gas], "new_point": 2}
+    )
+    assert same.changed_fields(before) == frozenset()
+
+
 def test_system_and_batteries() -> None:
     system = System.from_json(
         {"wifi_rssi_db": -40, "cloud_enabled": "yes", "uptime_s": 10}
