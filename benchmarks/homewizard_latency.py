@@ -56,6 +56,11 @@ TOKEN = "B3C4D5E6F708192A3B4C5D6E7F809112"  # noqa: S105 - a simulator token
 # The driver sets POWER_BASE, POWER_BASE - 1, ... watts: distinct values that never
 # exceed the simulated monthly peak (1111 W), so the peak sensors stay still.
 POWER_BASE = 1000
+# Each driver step is one telegram of the meter, pushed at once, as a real P1 meter
+# pushes one frame per telegram (one a second). The simulator's own periodic push
+# is set this many steps apart, so it never adds a second frame, with the previous
+# power, just before a step.
+TELEGRAM_GAP = 2.0
 START_TIMEOUT = 180.0
 PUSH_TIMEOUT = 30.0
 STOP_TIMEOUT = 60.0
@@ -320,7 +325,18 @@ async def wait_for(
 
 
 def cpu_seconds(pid: int) -> float:
-    """Return the user + system CPU seconds of process `pid` so far (Linux /proc)."""
+    """Return the CPU seconds the threads of process `pid` have run so far (Linux).
+
+    The scheduler's nanosecond run times (`/proc/<pid>/task/*/schedstat`): utime and
+    stime count whole 10 ms ticks, too coarse for a process that is idle 99 % of the
+    time. Falls back to utime + stime where schedstat is missing.
+    """
+    total_ns = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with suppress(OSError):
+            total_ns += int((task / "schedstat").read_text("ascii").split()[0])
+    if total_ns:
+        return total_ns / 1e9
     stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
     fields = stat.rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -466,7 +482,8 @@ async def run_side(
     side: Side, ca: TestCA, options: Options, ready_together: asyncio.Barrier
 ) -> Run:
     """Run one side against a fresh simulated P1 meter; return its raw data."""
-    device = HomeWizardDevice("p1_3phase", push_interval=1.0)
+    period = 1 + 1 / options.seconds
+    device = HomeWizardDevice("p1_3phase", push_interval=TELEGRAM_GAP * period)
     device.add_token(TOKEN)
     context = ca.server_context(device.server_certificate(ca, HOST))
     with tempfile.TemporaryDirectory(prefix=f"hw-latency-{side.name}-") as name:
@@ -476,7 +493,7 @@ async def run_side(
         config_dir.mkdir()
         async with await start_simulator(device, host=HOST, ssl_context=context) as sim:
             write_config(config_dir, side, device, f"{HOST}:{sim.port}")
-            driver = Driver(device, 1 + 1 / options.seconds)
+            driver = Driver(device, period)
             driving = asyncio.create_task(driver.run())
             try:
                 window, watch = await run_hass(

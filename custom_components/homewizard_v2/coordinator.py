@@ -12,8 +12,10 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import (
+    CONF_MIN_WRITE_INTERVAL,
     CONF_POLL_INTERVAL,
     CONF_UPDATE_METHOD,
+    DEFAULT_MIN_WRITE_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
     ISSUE_API_V1_ENABLED,
@@ -145,6 +147,9 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
             self.async_apply_update,
             on_connection=self._on_push_connection,
             backoff=PUSH_BACKOFF,
+            min_interval=self.config_entry.options.get(
+                CONF_MIN_WRITE_INTERVAL, DEFAULT_MIN_WRITE_INTERVAL
+            ),
         )
         self.config_entry.async_on_unload(self._socket.stop)
         self.config_entry.async_create_background_task(

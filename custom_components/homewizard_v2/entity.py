@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-import time
-
-from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import CONNECTION_NETWORK_MAC, DeviceInfo
-from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import CONF_MIN_WRITE_INTERVAL, DEFAULT_MIN_WRITE_INTERVAL, DOMAIN
+from .const import DOMAIN
 from .coordinator import HomeWizardCoordinator, HomeWizardData
 from .vendor.energy_api.homewizard import Device
 
@@ -29,18 +25,10 @@ def device_info(device: Device) -> DeviceInfo:
     )
 
 
-# A throttled value held back is written by the first push after the interval, so it
-# is fresh; this much later a timer writes it if no push came (the value stood still).
-HELD_WRITE_GRACE = 1.5
-
-
 class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
     """An entity of one device; subclasses compute their state in `_refresh_state`."""
 
     _attr_has_entity_name = True
-    # Power-like values change every second; they are written at most every
-    # `min_write_interval` seconds.
-    throttled = False
 
     def __init__(
         self, coordinator: HomeWizardCoordinator, key: str, shows: str | None = None
@@ -53,9 +41,7 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
         super().__init__(coordinator, context=frozenset({shows or key}))
         self._attr_unique_id = f"{coordinator.device.serial}_{key}"
         self._attr_device_info = device_info(coordinator.device)
-        self._last_write = 0.0
         self._written: tuple[object, ...] | None = None
-        self._pending_write: CALLBACK_TYPE | None = None
 
     @property
     def data(self) -> HomeWizardData:
@@ -83,46 +69,12 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
         await super().async_added_to_hass()
         self._refresh_state()
         self._written = self._state_key()
-        self.async_on_remove(self._cancel_pending)
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        """Write state only when it changed; throttled ones at most every interval."""
+        """Write state only when what it shows changed."""
         self._refresh_state()
-        if self._state_key() == self._written:
-            self._cancel_pending()
-            return
-        interval = self._min_write_interval()
-        now = time.monotonic()
-        if now - self._last_write >= interval or not self.available:
-            self._write_now()
-        elif self._pending_write is None:
-            self._pending_write = async_call_later(
-                self.hass,
-                self._last_write + interval + HELD_WRITE_GRACE - now,
-                self._write_later,
-            )
-
-    def _min_write_interval(self) -> float:
-        if not self.throttled:
-            return 0.0
-        options = self.coordinator.config_entry.options
-        return float(options.get(CONF_MIN_WRITE_INTERVAL, DEFAULT_MIN_WRITE_INTERVAL))
-
-    @callback
-    def _write_later(self, _now: datetime) -> None:
-        self._pending_write = None
-        self._write_now()
-
-    @callback
-    def _write_now(self) -> None:
-        self._cancel_pending()
-        self._last_write = time.monotonic()
-        self._written = self._state_key()
-        self.async_write_ha_state()
-
-    @callback
-    def _cancel_pending(self) -> None:
-        if self._pending_write is not None:
-            self._pending_write()
-            self._pending_write = None
+        written = self._state_key()
+        if written != self._written:
+            self._written = written
+            self.async_write_ha_state()

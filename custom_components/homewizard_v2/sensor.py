@@ -49,7 +49,6 @@ class HomeWizardSensorDescription(SensorEntityDescription):
     """A sensor and how to read it from the device's data."""
 
     value_fn: Callable[[HomeWizardData], StateType | datetime]
-    throttled: bool = False
     part: str = "measurement"
 
 
@@ -84,7 +83,6 @@ def _phased(
     *,
     total: bool = True,
     enabled: bool = False,
-    throttled: bool = True,
     suffix: str = "",
 ) -> list[HomeWizardSensorDescription]:
     """Return the total (optional) and per-phase sensors of one quantity."""
@@ -101,7 +99,6 @@ def _phased(
             state_class=SensorStateClass.MEASUREMENT,
             native_unit_of_measurement=unit,
             entity_registry_enabled_default=enabled,
-            throttled=throttled,
             value_fn=_measured(key),
         )
         for key, translation_key in keys
@@ -119,7 +116,6 @@ def _power_factor(
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=PERCENTAGE,
         entity_registry_enabled_default=False,
-        throttled=True,
         value_fn=lambda data: (
             None
             if (pf := getattr(data.measurement, key)) is None
@@ -244,7 +240,6 @@ MEASUREMENT_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfFrequency.HERTZ,
         entity_registry_enabled_default=False,
-        throttled=True,
         value_fn=_measured("frequency_hz"),
     ),
     *(
@@ -263,7 +258,6 @@ MEASUREMENT_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
-        throttled=True,
         value_fn=_measured("average_power_15m_w"),
     ),
     HomeWizardSensorDescription(
@@ -338,7 +332,6 @@ BATTERY_GROUP_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
-        throttled=True,
         value_fn=lambda data: data.batteries.power_w if data.batteries else None,
     ),
     HomeWizardSensorDescription(
@@ -348,7 +341,6 @@ BATTERY_GROUP_SENSORS: tuple[HomeWizardSensorDescription, ...] = (
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
-        throttled=True,
         value_fn=lambda data: data.batteries.target_power_w if data.batteries else None,
     ),
     HomeWizardSensorDescription(
@@ -477,7 +469,6 @@ class HomeWizardSensor(HomeWizardEntity, SensorEntity):
         shows = description.key if measured else description.part
         super().__init__(coordinator, description.key, shows)
         self.entity_description = description
-        self.throttled = description.throttled
 
     def _refresh_state(self) -> None:
         self._attr_native_value = self.entity_description.value_fn(self.data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 import json
 import logging
@@ -22,6 +23,7 @@ from ..errors import (
 from .client import HomeWizardClient
 from .const import Topic
 from .models import Batteries, Device, Measurement, System
+from .pacing import Frame, MeasurementPacer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,11 +66,14 @@ def parse_frame(frame: Any) -> Update | None:
 
 
 class HomeWizardWebSocket:
-    """Keeps a subscription open and hands every pushed update to `on_update`.
+    """Keeps a subscription open and hands pushed updates to `on_update`.
 
     `on_connection` is told True once subscribed and False when the connection is lost.
     A connection that stays silent for `stale_after` seconds counts as lost. A rejected
     token ends `run` with `AuthenticationError`; every other failure reconnects.
+
+    With `min_interval`, measurements (pushed about once a second) are handed over at
+    most that often, each fresh; see `MeasurementPacer`.
     """
 
     def __init__(
@@ -81,6 +86,7 @@ class HomeWizardWebSocket:
         heartbeat: float = 30.0,
         stale_after: float = 15.0,
         backoff: Backoff | None = None,
+        min_interval: float = 0.0,
     ) -> None:
         """Prepare; nothing connects before `run`."""
         self._client = client
@@ -90,6 +96,8 @@ class HomeWizardWebSocket:
         self._heartbeat = heartbeat
         self._stale_after = stale_after
         self._backoff = backoff or Backoff()
+        self._min_interval = min_interval
+        self._sending: set[asyncio.Task[None]] = set()
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._stopped = False
         self.connected = False
@@ -165,22 +173,48 @@ class HomeWizardWebSocket:
             raise AuthenticationError("Token not accepted on the websocket")
 
     async def _receive(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        watchdog = SilenceWatchdog(ws, self._stale_after)
+        # Paced measurements may pause for `min_interval`: silence until then is fine.
+        watchdog = SilenceWatchdog(ws, self._stale_after + self._min_interval)
+        pacer = None
+        if self._min_interval:
+            pacer = MeasurementPacer(
+                self._min_interval,
+                self._hand_over,
+                lambda frame: self._send_soon(ws, frame),
+                pause=Topic.MEASUREMENT in self._topics,
+            )
         try:
             while not self._stopped:
                 try:
                     frame = await self._next(ws)
                 except CannotConnectError as err:
                     if watchdog.expired:
-                        message = f"No data for {self._stale_after:.0f} s"
+                        message = f"No data for {watchdog.limit:.0f} s"
                         raise CannotConnectError(message) from err
                     raise
                 watchdog.feed()
-                update = parse_frame(frame)
-                if update is not None:
-                    self._on_update(update)
+                if pacer is None or not pacer.offer(frame):
+                    self._hand_over(frame)
         finally:
             watchdog.cancel()
+            if pacer is not None:
+                pacer.close()
+
+    def _hand_over(self, frame: dict[str, Any]) -> None:
+        update = parse_frame(frame)
+        if update is not None:
+            self._on_update(update)
+
+    def _send_soon(self, ws: aiohttp.ClientWebSocketResponse, frame: Frame) -> None:
+        """Send `frame` in the background; a connection closing meanwhile is fine."""
+
+        async def send() -> None:
+            with suppress(aiohttp.ClientError, ConnectionError):
+                await ws.send_json(frame)
+
+        task = asyncio.get_running_loop().create_task(send())
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
 
     async def _next(
         self, ws: aiohttp.ClientWebSocketResponse, within: float | None = None
@@ -210,7 +244,7 @@ class SilenceWatchdog:
     def __init__(self, ws: aiohttp.ClientWebSocketResponse, limit: float) -> None:
         """Start watching `ws`."""
         self._ws = ws
-        self._limit = limit
+        self.limit = limit
         self._loop = asyncio.get_running_loop()
         self._last = self._loop.time()
         self._timer = self._loop.call_at(self._last + limit, self._check)
@@ -226,7 +260,7 @@ class SilenceWatchdog:
         self._timer.cancel()
 
     def _check(self) -> None:
-        due = self._last + self._limit
+        due = self._last + self.limit
         if self._loop.time() < due:
             self._timer = self._loop.call_at(due, self._check)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 import datetime as dt
 import re
@@ -178,6 +179,11 @@ class HomeWizardDevice(SimulatedDevice):
     def close_websockets(self) -> None:
         """Drop every WebSocket connection without a close frame."""
         self.ws.drop_all()
+
+    @property
+    def ws_frames(self) -> Counter[str]:
+        """Return the WebSocket frames sent so far, by type."""
+        return self.ws.sent_frames
 
     @property
     def ws_connections(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 import json
@@ -31,6 +32,7 @@ class Session:
     sent: dict[str, Any] = field(default_factory=dict)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    sent_frames: Counter[str] = field(default_factory=Counter)
 
     async def send(self, kind: str, data: Any = None) -> None:
         """Send one frame `{"type": kind, "data": data}` (no data if None)."""
@@ -39,6 +41,7 @@ class Session:
             frame["data"] = data
         async with self.lock:
             await self.ws.send_json(frame)
+        self.sent_frames[kind] += 1
 
     async def error(self, message: str) -> None:
         """Send an error frame."""
@@ -59,10 +62,19 @@ class WebSocketHub:
         self._device = device
         self._sessions: set[Session] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._closed_frames: Counter[str] = Counter()
 
     def __len__(self) -> int:
         """Return the number of open WebSockets."""
         return len(self._sessions)
+
+    @property
+    def sent_frames(self) -> Counter[str]:
+        """Return the frames sent so far, by type, over every WebSocket."""
+        total = Counter(self._closed_frames)
+        for session in self._sessions:
+            total.update(session.sent_frames)
+        return total
 
     def notify(self) -> None:
         """Make every session push its changed topics now."""
@@ -102,6 +114,7 @@ class WebSocketHub:
             pass
         finally:
             self._sessions.discard(session)
+            self._closed_frames.update(session.sent_frames)
         return ws
 
     async def _authorize(self, session: Session) -> bool:

@@ -13,6 +13,7 @@ from energy_api.homewizard import (
     System,
     Topic,
     Update,
+    pacing,
     parse_frame,
 )
 
@@ -78,6 +79,75 @@ async def test_silent_socket_counts_as_lost(connect: Connect) -> None:
     await wait_for(lambda: states[:2] == [True, False])
     p1.device.push_enabled = True
     await wait_for(lambda: states[-1] is True and len(states) >= 3)
+    await socket.stop()
+    await asyncio.wait_for(task, 5)
+
+
+async def test_min_interval_hands_over_fresh_measurements(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pacing, "HELD_GRACE", 0.2)
+    # A still clock: only the forced power changes, so pushes come only when told.
+    p1 = await connect("p1_3phase", push_interval=0.02, clock=lambda: 1000.0)
+    powers: list[float | None] = []
+    socket = HomeWizardWebSocket(
+        p1.client,
+        lambda update: (
+            powers.append(update.power_w) if isinstance(update, Measurement) else None
+        ),
+        topics=[Topic.MEASUREMENT],
+        backoff=FAST,
+        min_interval=0.5,
+    )
+    task = asyncio.create_task(socket.run())
+    await wait_for(lambda: len(powers) == 1)  # the value on subscribing
+    await asyncio.sleep(0.6)
+    p1.device.set_power(100)
+    await wait_for(lambda: powers[-1] == 100)
+    # Pushes within the interval are held back; the last one comes after it.
+    for watts in (101, 102, 103):
+        p1.device.set_power(watts)
+        await asyncio.sleep(0.05)
+    assert powers[-1] == 100
+    await wait_for(lambda: powers[-1] == 103)
+    assert 101 not in powers
+    assert 102 not in powers
+    # The first push after the interval is handed over at once.
+    await asyncio.sleep(0.6)
+    p1.device.set_power(200)
+    await wait_for(lambda: powers[-1] == 200, seconds=0.15)
+    await socket.stop()
+    await asyncio.wait_for(task, 5)
+
+
+async def test_long_intervals_unsubscribe_between_measurements(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pacing, "PAUSE_FROM", 0.5)
+    monkeypatch.setattr(pacing, "RESUBSCRIBE_LEAD", 0.1)
+    p1 = await connect("p1_3phase", push_interval=0.02, clock=lambda: 1000.0)
+    powers: list[float | None] = []
+    socket = HomeWizardWebSocket(
+        p1.client,
+        lambda update: (
+            powers.append(update.power_w) if isinstance(update, Measurement) else None
+        ),
+        topics=[Topic.MEASUREMENT],
+        backoff=FAST,
+        min_interval=0.8,
+    )
+    task = asyncio.create_task(socket.run())
+    await wait_for(lambda: len(powers) == 1)
+    # The power changes every 20 ms for 2 s: about 100 pushes unpaced.
+    for step in range(100):
+        p1.device.set_power(step)
+        await asyncio.sleep(0.02)
+    # Paused between hand-overs: each interval costs the answer to subscribing and
+    # the pushes of the short lead before the interval ends.
+    assert p1.device.ws_frames["measurement"] <= 30
+    assert 2 <= len(powers) <= 5
+    # The last value still arrives, from the answer to the next subscribe.
+    await wait_for(lambda: powers[-1] == 99)
     await socket.stop()
     await asyncio.wait_for(task, 5)
 
