@@ -33,6 +33,8 @@ from simulators import Fault, FaultKind
 from .conftest import StartDevice, set_up
 
 POLL = {CONF_UPDATE_METHOD: UPDATE_POLL}
+# Every push taken in: the tests of push handling need no pacing.
+REAL_TIME = {CONF_MIN_WRITE_INTERVAL: 0}
 
 
 async def wait_for(
@@ -209,7 +211,7 @@ async def test_energy_totals_never_go_backwards(
     hass: HomeAssistant, start_device: StartDevice
 ) -> None:
     p1 = await start_device("p1_3phase", push_interval=0.05)
-    entry = await set_up(hass, p1.entry())
+    entry = await set_up(hass, p1.entry(**REAL_TIME))
     total = "sensor.p1_meter_energy_import"
     gas = "sensor.gas_meter_gas"
     before, gas_before = (
@@ -235,7 +237,7 @@ async def test_external_meters_come_and_go(
 ) -> None:
     assert await async_setup_component(hass, "config", {})
     p1 = await start_device("p1_3phase", push_interval=0.05)
-    entry = await set_up(hass, p1.entry())
+    entry = await set_up(hass, p1.entry(**REAL_TIME))
     registry = dr.async_get(hass)
     devices = {
         d.name: d for d in dr.async_entries_for_config_entry(registry, entry.entry_id)

@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.homewizard_v2 import coordinator as coordinator_module
 from custom_components.homewizard_v2.const import (
+    CONF_MIN_WRITE_INTERVAL,
     CONF_POLL_INTERVAL,
     CONF_UPDATE_METHOD,
     UPDATE_POLL,
@@ -39,7 +40,7 @@ async def test_setup_push_and_unload(
     hass: HomeAssistant, start_device: StartDevice
 ) -> None:
     p1 = await start_device("p1_3phase", push_interval=0.05)
-    entry = await set_up(hass, p1.entry())
+    entry = await set_up(hass, p1.entry(**{CONF_MIN_WRITE_INTERVAL: 0}))
     assert entry.state is ConfigEntryState.LOADED
     assert hass.states.get(POWER) is not None
     await wait_for(hass, lambda: p1.device.ws_connections == 1)
@@ -54,6 +55,28 @@ async def test_setup_push_and_unload(
     await hass.config_entries.async_unload(entry.entry_id)
     assert entry.state is ConfigEntryState.NOT_LOADED
     await wait_for(hass, lambda: p1.device.ws_connections == 0)
+
+
+async def test_measurements_are_paced_by_default(
+    hass: HomeAssistant, start_device: StartDevice
+) -> None:
+    p1 = await start_device("p1_3phase", push_interval=0.05)
+    entry = await set_up(hass, p1.entry())
+    await wait_for(hass, lambda: p1.device.ws_frames["measurement"] >= 1)
+    p1.device.set_power(1234)
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "1234.0", seconds=8)
+    # Taken in; now the device is asked to send no measurement for about 5 s.
+    await asyncio.sleep(0.2)
+    frames = p1.device.ws_frames["measurement"]
+    for watts in (1, 2, 3):
+        p1.device.set_power(watts)
+        await asyncio.sleep(0.2)
+    await hass.async_block_till_done()
+    assert p1.device.ws_frames["measurement"] == frames
+    assert hass.states.get(POWER).state == "1234.0"
+    # Subscribed again shortly before the 5 s are up: the next value is taken in.
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "3.0", seconds=8)
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_polling_fallback_and_recovery(
