@@ -81,7 +81,14 @@ class Options:
     seconds: float
     warmup: float
     core_poll: float | None
+    ours_interval: float | None
     keep_logs: Path | None
+
+    def entry_options(self, side: Side) -> dict[str, float]:
+        """Return the side's config entry options: the defaults unless overridden."""
+        if side.push and self.ours_interval is not None:
+            return {"min_write_interval": self.ours_interval}
+        return {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +218,9 @@ bench_probe:
 """
 
 
-def config_entry(side: Side, device: HomeWizardDevice, address: str) -> dict[str, Any]:
+def config_entry(
+    side: Side, device: HomeWizardDevice, address: str, options: dict[str, float]
+) -> dict[str, Any]:
     """Return one stored config entry, with the keys `ConfigEntry.as_dict` writes."""
     return {
         "created_at": ENTRY_CREATED,
@@ -222,7 +231,7 @@ def config_entry(side: Side, device: HomeWizardDevice, address: str) -> dict[str
         "entry_id": side.entry_id,
         "minor_version": 1,
         "modified_at": ENTRY_CREATED,
-        "options": {},
+        "options": options,
         "pref_disable_new_entities": False,
         "pref_disable_polling": False,
         "source": "user",
@@ -234,7 +243,11 @@ def config_entry(side: Side, device: HomeWizardDevice, address: str) -> dict[str
 
 
 def write_config(
-    config_dir: Path, side: Side, device: HomeWizardDevice, address: str
+    config_dir: Path,
+    side: Side,
+    device: HomeWizardDevice,
+    address: str,
+    options: dict[str, float],
 ) -> None:
     """Write one side's config dir: configuration, config entry, custom components."""
     output = config_dir / "probe.jsonl"
@@ -245,7 +258,7 @@ def write_config(
         "version": 1,
         "minor_version": 5,
         "key": "core.config_entries",
-        "data": {"entries": [config_entry(side, device, address)]},
+        "data": {"entries": [config_entry(side, device, address, options)]},
     }
     (storage / "core.config_entries").write_text(json.dumps(entries), "utf-8")
     custom = config_dir / "custom_components"
@@ -492,7 +505,8 @@ async def run_side(
         config_dir = tmp / "config"
         config_dir.mkdir()
         async with await start_simulator(device, host=HOST, ssl_context=context) as sim:
-            write_config(config_dir, side, device, f"{HOST}:{sim.port}")
+            address = f"{HOST}:{sim.port}"
+            write_config(config_dir, side, device, address, options.entry_options(side))
             driver = Driver(device, period)
             driving = asyncio.create_task(driver.run())
             try:
@@ -657,7 +671,9 @@ def paths(result: SideResult) -> str:
     return ", ".join(f"{p} {n}" for p, n in result.requests_by_path.items()) or "none"
 
 
-def table(core: SideResult, ours: SideResult, core_poll: float) -> list[str]:
+def table(
+    core: SideResult, ours: SideResult, core_poll: float, ours_interval: float | None
+) -> list[str]:
     """Return the comparison as Markdown table lines."""
     after_push = ours.requests_after_push_per_min
     rows = [
@@ -705,8 +721,10 @@ def table(core: SideResult, ours: SideResult, core_poll: float) -> list[str]:
         ),
     ]
     core_title = f"core `homewizard` (polls every {core_poll:g} s)"
+    pace = "default options" if ours_interval is None else f"{ours_interval:g} s"
+    ours_title = f"ours `homewizard_v2` (push, {pace})"
     header = [
-        f"| metric | {core_title} | ours `homewizard_v2` (push) |",
+        f"| metric | {core_title} | {ours_title} |",
         "|---|---:|---:|",
     ]
     return header + [f"| {name} | {a} | {b} |" for name, a, b in rows]
@@ -760,9 +778,16 @@ def parse_options() -> Options:
         type=float,
         help="override core's 5 s poll interval (s), e.g. 1 to compare per update",
     )
+    parser.add_argument(
+        "--ours-interval",
+        type=float,
+        help="override ours' minimum time between measurement updates (s), e.g. 0",
+    )
     parser.add_argument("--keep-logs", type=Path, help="copy HA's output here")
     args = parser.parse_args()
-    return Options(args.seconds, args.warmup, args.core_poll, args.keep_logs)
+    return Options(
+        args.seconds, args.warmup, args.core_poll, args.ours_interval, args.keep_logs
+    )
 
 
 def revision() -> str:
@@ -796,7 +821,8 @@ def main() -> None:
         f" {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC;"
         f" wall {time.monotonic() - started:.0f} s"
     )
-    print("\n".join(table(core, ours, options.core_poll or CORE_POLL)))
+    core_poll = options.core_poll or CORE_POLL
+    print("\n".join(table(core, ours, core_poll, options.ours_interval)))
     print(json.dumps(summary(core, ours)))
 
 
