@@ -17,7 +17,7 @@ from energy_api.homewizard import (
     parse_frame,
 )
 
-from .conftest import Connect
+from .conftest import Connect, Connected
 
 FAST = Backoff(base=0.01, maximum=0.05)
 
@@ -83,11 +83,10 @@ async def test_silent_socket_counts_as_lost(connect: Connect) -> None:
     await asyncio.wait_for(task, 5)
 
 
-async def test_min_interval_hands_over_fresh_measurements(
-    connect: Connect, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pacing, "HELD_GRACE", 0.2)
-    # A still clock: only the forced power changes, so pushes come only when told.
+async def paced_socket(
+    connect: Connect, min_interval: float
+) -> tuple[Connected, list[float | None], HomeWizardWebSocket, asyncio.Task[None]]:
+    """Run a socket on measurements of a P1 meter whose values move only when told."""
     p1 = await connect("p1_3phase", push_interval=0.02, clock=lambda: 1000.0)
     powers: list[float | None] = []
     socket = HomeWizardWebSocket(
@@ -97,10 +96,18 @@ async def test_min_interval_hands_over_fresh_measurements(
         ),
         topics=[Topic.MEASUREMENT],
         backoff=FAST,
-        min_interval=0.5,
+        min_interval=min_interval,
     )
     task = asyncio.create_task(socket.run())
     await wait_for(lambda: len(powers) == 1)  # the value on subscribing
+    return p1, powers, socket, task
+
+
+async def test_min_interval_hands_over_fresh_measurements(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pacing, "HELD_GRACE", 0.2)
+    p1, powers, socket, task = await paced_socket(connect, 0.5)
     await asyncio.sleep(0.6)
     p1.device.set_power(100)
     await wait_for(lambda: powers[-1] == 100)
@@ -125,19 +132,7 @@ async def test_long_intervals_unsubscribe_between_measurements(
 ) -> None:
     monkeypatch.setattr(pacing, "PAUSE_FROM", 0.5)
     monkeypatch.setattr(pacing, "RESUBSCRIBE_LEAD", 0.1)
-    p1 = await connect("p1_3phase", push_interval=0.02, clock=lambda: 1000.0)
-    powers: list[float | None] = []
-    socket = HomeWizardWebSocket(
-        p1.client,
-        lambda update: (
-            powers.append(update.power_w) if isinstance(update, Measurement) else None
-        ),
-        topics=[Topic.MEASUREMENT],
-        backoff=FAST,
-        min_interval=0.8,
-    )
-    task = asyncio.create_task(socket.run())
-    await wait_for(lambda: len(powers) == 1)
+    p1, powers, socket, task = await paced_socket(connect, 0.8)
     # The power changes every 20 ms for 2 s: about 100 pushes unpaced.
     for step in range(100):
         p1.device.set_power(step)
