@@ -31,14 +31,14 @@ class HomeWizardEntity(CoordinatorEntity[HomeWizardCoordinator]):
     _attr_has_entity_name = True
 
     def __init__(
-        self, coordinator: HomeWizardCoordinator, key: str, shows: str | None = None
+        self, coordinator: HomeWizardCoordinator, key: str, shows: str
     ) -> None:
         """Attach to the device.
 
-        `shows` is the measurement field (default: `key`) or the data part (`system`,
-        `batteries`, `device`) the entity shows: pushes of anything else skip it.
+        `shows` is the measurement field or the data part (`system`, `batteries`,
+        `device`) the entity shows: pushes of anything else skip it.
         """
-        super().__init__(coordinator, context=frozenset({shows or key}))
+        super().__init__(coordinator, context=frozenset({shows}))
         self._attr_unique_id = f"{coordinator.device.serial}_{key}"
         self._attr_device_info = device_info(coordinator.device)
         self._written: tuple[object, ...] | None = None

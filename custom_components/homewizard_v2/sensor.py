@@ -466,8 +466,11 @@ class HomeWizardSensor(HomeWizardEntity, SensorEntity):
     ) -> None:
         """Describe the sensor."""
         measured = description.part == "measurement"
-        shows = description.key if measured else description.part
-        super().__init__(coordinator, description.key, shows)
+        super().__init__(
+            coordinator,
+            description.key,
+            description.key if measured else description.part,
+        )
         self.entity_description = description
 
     def _refresh_state(self) -> None:

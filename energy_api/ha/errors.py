@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
@@ -48,48 +49,36 @@ def translation_key(err: EnergyApiError) -> str:
     return next((key for kind, key in _KEYS if isinstance(err, kind)), "unknown_error")
 
 
+def _translated[E: HomeAssistantError](
+    kind: type[E], err: EnergyApiError, domain: str, **extra: Any
+) -> E:
+    """Return a `kind` exception carrying `err`'s translation key and message."""
+    return kind(
+        translation_domain=domain,
+        translation_key=translation_key(err),
+        translation_placeholders={"error": str(err)},
+        **extra,
+    )
+
+
 def update_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
     """Return the exception a coordinator update raises for `err`."""
-    key = translation_key(err)
-    placeholders = {"error": str(err)}
     if isinstance(err, AuthenticationError):
-        return ConfigEntryAuthFailed(
-            translation_domain=domain,
-            translation_key=key,
-            translation_placeholders=placeholders,
-        )
-    return UpdateFailed(
-        translation_domain=domain,
-        translation_key=key,
-        translation_placeholders=placeholders,
-        retry_after=err.retry_after if isinstance(err, RateLimitedError) else None,
-    )
+        return _translated(ConfigEntryAuthFailed, err, domain)
+    retry_after = err.retry_after if isinstance(err, RateLimitedError) else None
+    return _translated(UpdateFailed, err, domain, retry_after=retry_after)
 
 
 def setup_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
     """Return the exception entry setup raises: reauth, or not ready (HA retries)."""
-    key = translation_key(err)
-    placeholders = {"error": str(err)}
     if isinstance(err, AuthenticationError):
-        return ConfigEntryAuthFailed(
-            translation_domain=domain,
-            translation_key=key,
-            translation_placeholders=placeholders,
-        )
-    return ConfigEntryNotReady(
-        translation_domain=domain,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
+        return _translated(ConfigEntryAuthFailed, err, domain)
+    return _translated(ConfigEntryNotReady, err, domain)
 
 
 def action_failed(err: EnergyApiError, domain: str) -> HomeAssistantError:
     """Return the exception an entity action (button, switch, select...) raises for `err`."""
-    return HomeAssistantError(
-        translation_domain=domain,
-        translation_key=translation_key(err),
-        translation_placeholders={"error": str(err)},
-    )
+    return _translated(HomeAssistantError, err, domain)
 
 
 @contextmanager

@@ -200,7 +200,7 @@ class HomeWizardWebSocket:
             if pacer is not None:
                 pacer.close()
 
-    def _hand_over(self, frame: dict[str, Any]) -> None:
+    def _hand_over(self, frame: Frame) -> None:
         update = parse_frame(frame)
         if update is not None:
             self._on_update(update)
