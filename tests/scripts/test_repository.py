@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.paths import REPO
 # HACS validates hacs.json with a schema that rejects unknown keys.
 HACS_KEYS = {
     "name",

@@ -4,7 +4,7 @@ from pathlib import Path
 import shutil
 import subprocess
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.paths import REPO
 SCRIPT = REPO / "scripts" / "vendor"
 
 

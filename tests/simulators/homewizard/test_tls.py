@@ -25,7 +25,7 @@ from simulators.homewizard import homewizard_certificate
 from simulators.homewizard.testing import client_ssl_context
 from simulators.pytest_plugin import StartSimulator
 
-ROOT = Path(__file__).parents[2]
+from tests.paths import REPO as ROOT, written_ca
 TIMEOUT = 10
 
 
@@ -173,7 +173,7 @@ def test_tls_context_uses_device_certificate(
     lines: list[str] = []
     monkeypatch.setattr(cli, "say", lines.append)
     assert isinstance(cli.tls_context("0.0.0.0", HomeWizardDevice()), ssl.SSLContext)  # noqa: S104
-    shutil.rmtree(Path(lines[0].removeprefix("CA certificate written to ")).parent)
+    shutil.rmtree(written_ca(lines[0]).parent)
     assert issued == ["0.0.0.0"]  # noqa: S104
 
 
@@ -196,7 +196,7 @@ async def test_cli_serves_homewizard_with_identity_certificate() -> None:
     assert proc.stdout is not None
     try:
         line = await asyncio.wait_for(proc.stdout.readline(), TIMEOUT)
-        ca_path = Path(line.decode().strip().removeprefix("CA certificate written to "))
+        ca_path = written_ca(line.decode().strip())
         try:
             context = ssl.create_default_context(cafile=ca_path)
         finally:

@@ -19,7 +19,7 @@ import pytest
 
 from simulators import DemoMeter, ServerCert, TestCA, __main__ as cli
 
-ROOT = Path(__file__).parents[2]
+from tests.paths import REPO as ROOT, written_ca
 TIMEOUT = 10
 
 
@@ -88,7 +88,7 @@ async def test_serves_until_terminated() -> None:
 async def test_serves_https_with_written_ca() -> None:
     async with run_cli("demo", "--tls") as proc:
         ca_line = await read_line(proc)
-        ca_path = Path(ca_line.removeprefix("CA certificate written to "))
+        ca_path = written_ca(ca_line)
         try:
             context = ssl.create_default_context(cafile=ca_path)
         finally:
@@ -139,7 +139,7 @@ def test_tls_context_names(
     lines: list[str] = []
     monkeypatch.setattr(cli, "say", lines.append)
     assert isinstance(cli.tls_context(host), ssl.SSLContext)
-    ca_path = Path(lines[0].removeprefix("CA certificate written to "))
+    ca_path = written_ca(lines[0])
     assert ca_path.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
     shutil.rmtree(ca_path.parent)
     names = issued[0].extensions.get_extension_for_class(x509.SubjectAlternativeName)
