@@ -71,7 +71,7 @@ class DemoCoordinator(ScheduledCoordinator[dict[str, Any]]):
             async_get_clientsession(hass), settings.url, retry=NO_RETRY
         )
 
-    async def _async_update_data(self) -> dict[str, Any]:
+    async def async_fetch(self) -> dict[str, Any]:
         self.settings.usage.record(dt_util.utcnow())
         with raise_update_failed(DOMAIN):
             if self.settings.fail_with is not None:

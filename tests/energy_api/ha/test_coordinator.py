@@ -1,10 +1,14 @@
 """ScheduledCoordinator: every policy decides when the demo meter is read."""
 
 from datetime import UTC, date, datetime, timedelta
+import inspect
+import re
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import update_coordinator
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from energy_api.errors import AuthenticationError, QuotaExhaustedError
@@ -18,6 +22,7 @@ from energy_api.schedule.quota import QuotaPlanner
 from energy_api.schedule.solar import SolarWindow
 from energy_api.schedule.usage import MonthlyUsage
 from simulators import DemoMeter, Fault, FaultKind, RunningSimulator
+from tests.paths import REPO
 
 from .minimal_integration import Settings, running
 
@@ -192,3 +197,34 @@ async def test_setup_fails_cleanly_when_the_device_is_down(
     settings = Settings(demo_meter.url, FixedInterval(timedelta(seconds=30)))
     async with running(hass, settings) as entry:
         assert entry.state is ConfigEntryState.SETUP_RETRY
+
+
+def test_only_public_coordinator_api_is_used() -> None:
+    """HA's private coordinator attributes change between releases: none is touched."""
+    base = inspect.getsource(update_coordinator)
+    private = set(re.findall(r"\bself\.(_[a-z]\w*)", base)) | {
+        name for name in vars(DataUpdateCoordinator) if re.match(r"_[a-z]", name)
+    }
+    # The documented extension point of every coordinator.
+    private -= {"_async_update_data"}
+    used = {
+        name
+        for path in (REPO / "energy_api" / "ha").glob("*.py")
+        for name in re.findall(r"\.(_[a-z]\w*)", path.read_text())
+    }
+    assert private, "HA's coordinator source was not read"
+    assert used & private == set()
+
+
+async def test_shutdown_cancels_the_planned_refresh(
+    hass: HomeAssistant, demo_meter: RunningSimulator[DemoMeter]
+) -> None:
+    async with running(
+        hass, Settings(demo_meter.url, FixedInterval(timedelta(minutes=1)))
+    ) as entry:
+        coordinator = entry.runtime_data
+        assert coordinator.next_refresh is not None
+        await hass.config_entries.async_unload(entry.entry_id)
+        assert coordinator.next_refresh is None
+        coordinator.async_reschedule()
+        assert coordinator.next_refresh is None
