@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from homeassistant.const import CONF_HOST, CONF_TOKEN
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers import device_registry as dr
 
 from .connection import async_connect
-from .const import CONF_IDENTITY, DOMAIN, ISSUE_TOKEN_REJECTED, LOGGER, PLATFORMS
+from .const import CONF_IDENTITY, DOMAIN, LOGGER, PLATFORMS
 from .coordinator import HomeWizardConfigEntry, HomeWizardCoordinator
 from .sensor import external_identifier
 from .vendor.energy_api.errors import EnergyApiError
 from .vendor.energy_api.ha.devices import removal_allowed
+from .vendor.energy_api.ha.entry import SETUP_DONE, async_unload_platforms
 from .vendor.energy_api.ha.errors import raise_setup_failed
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: HomeWizardConfigEntry) -> bool:
+async def async_setup_entry(
+    hass: HomeAssistant, entry: HomeWizardConfigEntry
+) -> bool | None:
     """Connect, read everything once, add the entities, then open the push connection."""
     with raise_setup_failed(DOMAIN):
         client = await async_connect(
@@ -28,21 +31,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: HomeWizardConfigEntry) -
     coordinator = HomeWizardCoordinator(hass, entry, client, device)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
-    ir.async_delete_issue(hass, DOMAIN, f"{ISSUE_TOKEN_REJECTED}_{entry.entry_id}")
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     coordinator.async_start_push()
-    return True
+    return SETUP_DONE
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: HomeWizardConfigEntry) -> bool:
+async def async_unload_entry(
+    hass: HomeAssistant, entry: HomeWizardConfigEntry
+) -> bool | None:
     """Unload the platforms; the push connection closes with the entry."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    return await async_unload_platforms(hass, entry, PLATFORMS)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: HomeWizardConfigEntry) -> None:
     """Delete our token from the device, so it no longer grants access."""
-    for issue in (ISSUE_TOKEN_REJECTED,):
-        ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry.entry_id}")
     try:
         client = await async_connect(
             hass,

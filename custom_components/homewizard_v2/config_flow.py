@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from ipaddress import IPv4Address
-import time
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -16,7 +15,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_TOKEN
 from homeassistant.core import callback
-from homeassistant.helpers import instance_id, issue_registry as ir
+from homeassistant.helpers import instance_id
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -37,16 +36,17 @@ from .const import (
     DEFAULT_MIN_WRITE_INTERVAL,
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
-    ISSUE_TOKEN_REJECTED,
     PAIRING_INTERVAL,
     PAIRING_SECONDS,
     UPDATE_POLL,
     UPDATE_PUSH,
 )
 from .vendor.energy_api.errors import (
+    AuthenticationError,
     CannotConnectError,
     CertificateError,
     EnergyApiError,
+    VendorApiError,
 )
 from .vendor.energy_api.homewizard import PairingNotEnabledError, Probe, V1OnlyError
 
@@ -70,6 +70,15 @@ def probe_error(err: EnergyApiError) -> str:
     return "not_v2"
 
 
+def pairing_error(err: EnergyApiError) -> str:
+    """Return the form error for a failed pairing: unreachable, or refused with a reason."""
+    if isinstance(err, CannotConnectError):
+        return "cannot_connect"
+    if isinstance(err, AuthenticationError | VendorApiError):
+        return "pairing_refused"
+    return "invalid_answer"
+
+
 def serial_of(identity: str) -> str:
     """Return the serial part of `appliance/<type>/<serial>`."""
     return identity.rsplit("/", 1)[-1]
@@ -86,6 +95,7 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
         self._probe: Probe | None = None
         self._token: str | None = None
         self._pairing: asyncio.Task[str] | None = None
+        self._pairing_failure: EnergyApiError | None = None
 
     async def _async_probe(self, host: str, errors: dict[str, str]) -> Probe | None:
         try:
@@ -141,7 +151,6 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask whether to add the discovered device."""
         if user_input is not None:
             return await self.async_step_pair()
-        self._set_confirm_only()
         return self.async_show_form(
             step_id="discovery_confirm",
             description_placeholders={
@@ -169,24 +178,24 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
             self._token = pairing.result()
         except PairingNotEnabledError:
             return self.async_show_progress_done(next_step_id="pair_timeout")
-        except EnergyApiError:
+        except EnergyApiError as err:
+            self._pairing_failure = err
             return self.async_show_progress_done(next_step_id="pair_failed")
         return self.async_show_progress_done(next_step_id="finish")
 
     async def _async_pair(self) -> str:
+        """Pair through the library's loop, showing how much of the minute is left."""
         assert self._probe is not None
         client = await async_connect(self.hass, self._host, None, self._probe.identity)
         name = f"{DOMAIN}#{(await instance_id.async_get(self.hass))[:6]}"
-        started = time.monotonic()
-        while True:
-            try:
-                return await client.create_token(name)
-            except PairingNotEnabledError:
-                elapsed = time.monotonic() - started
-                if elapsed >= PAIRING_SECONDS:
-                    raise
-                self.async_update_progress(min(1.0, elapsed / PAIRING_SECONDS))
-                await asyncio.sleep(PAIRING_INTERVAL)
+        return await client.pair(
+            name,
+            patience=PAIRING_SECONDS,
+            interval=PAIRING_INTERVAL,
+            waiting=lambda left: self.async_update_progress(
+                min(1.0, 1 - left / PAIRING_SECONDS)
+            ),
+        )
 
     async def async_step_pair_timeout(
         self, user_input: dict[str, Any] | None = None
@@ -201,11 +210,14 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_pair_failed(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Offer to try again after the device stopped answering while pairing."""
+        """Offer to try again after the device stopped answering or refused to pair."""
         if user_input is not None:
             return await self.async_step_pair()
+        failure = self._pairing_failure or CannotConnectError("no answer")
         return self.async_show_form(
-            step_id="pair_failed", errors={"base": "cannot_connect"}
+            step_id="pair_failed",
+            errors={"base": pairing_error(failure)},
+            description_placeholders={"reason": str(failure)},
         )
 
     async def async_step_finish(
@@ -219,7 +231,8 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
                 self.hass, self._host, self._token, self._probe.identity
             )
             device = await client.device()
-        except EnergyApiError:
+        except EnergyApiError as err:
+            self._pairing_failure = err
             return await self.async_step_pair_failed()
         data = {
             CONF_HOST: self._host,
@@ -234,16 +247,6 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_reauth(self, entry_data: dict[str, Any]) -> ConfigFlowResult:
         """Pair again, because the device rejected the token."""
-        entry = self._get_reauth_entry()
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            f"{ISSUE_TOKEN_REJECTED}_{entry.entry_id}",
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_TOKEN_REJECTED,
-            translation_placeholders={"title": entry.title},
-        )
         self._host = entry_data[CONF_HOST]
         return await self.async_step_reauth_confirm()
 

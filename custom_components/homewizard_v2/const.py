@@ -33,6 +33,5 @@ PAIRING_INTERVAL: Final = 1.0
 # simulators of `scripts/develop` and the tests. Real devices never need it.
 DEVELOPMENT_CA_ENV: Final = "HOMEWIZARD_V2_DEVELOPMENT_CA"
 
-ISSUE_TOKEN_REJECTED: Final = "token_rejected"  # noqa: S105 - an issue id
 ISSUE_PREDICTIVE_WITHOUT_CLOUD: Final = "predictive_without_cloud"
 ISSUE_API_V1_ENABLED: Final = "api_v1_enabled"

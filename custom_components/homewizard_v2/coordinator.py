@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import (
@@ -42,10 +41,11 @@ from .vendor.energy_api.homewizard import (
 from .vendor.energy_api.schedule.policy import FixedInterval, PushWithFallback
 
 type HomeWizardConfigEntry = ConfigEntry[HomeWizardCoordinator]
-type Shows = tuple[CALLBACK_TYPE, frozenset[str] | None]
 
 # Reconnects after 1, 2, 4... s (with jitter), at most a minute apart; polling covers the gap.
 PUSH_BACKOFF = Backoff(base=1.0, maximum=60.0)
+# After the device rejected the token, the websocket is tried again this often (seconds).
+PUSH_AFTER_REJECTION = 60.0
 
 BATTERY_GROUP_HOSTS = frozenset(
     {
@@ -98,27 +98,8 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
         self.has_battery_group = device.product_type in BATTERY_GROUP_HOSTS
         self._socket: HomeWizardWebSocket | None = None
         self._push_seen = False
-        # Remover -> (listener, what it shows: measurement fields or part names, or
-        # None for everything).
-        self._shows: dict[CALLBACK_TYPE, Shows] = {}
 
-    @callback
-    def async_add_listener(
-        self, update_callback: CALLBACK_TYPE, context: Any = None
-    ) -> Callable[[], None]:
-        """Add a listener; a frozenset `context` names what it shows, for pushes."""
-        remove = super().async_add_listener(update_callback, context)
-        shows = context if isinstance(context, frozenset) else None
-
-        @callback
-        def remove_listener() -> None:
-            remove()
-            self._shows.pop(remove_listener, None)
-
-        self._shows[remove_listener] = (update_callback, shows)
-        return remove_listener
-
-    async def _async_update_data(self) -> HomeWizardData:
+    async def async_fetch(self) -> HomeWizardData:
         """Poll every endpoint this device has."""
         with raise_update_failed(DOMAIN):
             measurement = await self.client.measurement()
@@ -126,6 +107,7 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
             batteries = await self._poll_batteries()
         data = HomeWizardData(self.device, measurement, system, batteries)
         self._check_issues(data)
+        self._end_reauth()
         return data
 
     async def _poll_batteries(self) -> Batteries | None:
@@ -157,51 +139,50 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
         )
 
     async def _run_push(self, socket: HomeWizardWebSocket) -> None:
-        try:
-            await socket.run()
-        except AuthenticationError:
-            LOGGER.warning(
-                "%s rejected the token on the websocket", self.device.product_name
-            )
-            self.config_entry.async_start_reauth(self.hass)
+        """Run the push connection; if it fails for good, polling takes over.
+
+        A rejected token starts re-authentication, and the websocket is tried again
+        now and then: a rejection that passes ends the re-authentication by itself.
+        """
+        while True:
+            try:
+                await socket.run()
+            except AuthenticationError:
+                LOGGER.warning(
+                    "%s rejected the token on the websocket", self.device.product_name
+                )
+                self.config_entry.async_start_reauth(self.hass)
+                await asyncio.sleep(PUSH_AFTER_REJECTION)
+                continue
+            except Exception:  # noqa: BLE001 - entities must never freeze: polling takes over
+                LOGGER.exception(
+                    "Push updates from %s failed; polling until the entry is reloaded",
+                    self.device.product_name,
+                )
+                self._push_policy.connected = False
+                self.async_reschedule()
+            return
 
     @callback
     def async_apply_update(self, update: Update) -> None:
         """Take new data pushed by the device or returned by an action."""
         if isinstance(update, Measurement):
-            # The hot path (about once a second): only listeners of changed fields run.
-            changed = update.changed_fields(self.data.measurement)
-            if changed or not self.last_update_success:
-                self._publish(replace(self.data, measurement=update), changed)
-            return
-        if isinstance(update, System):
-            data, part = replace(self.data, system=update), "system"
+            data = replace(self.data, measurement=update)
+        elif isinstance(update, System):
+            data = replace(self.data, system=update)
         elif isinstance(update, Batteries):
-            data, part = replace(self.data, batteries=update), "batteries"
+            data = replace(self.data, batteries=update)
         else:
-            data, part = replace(self.data, device=update), "device"
-        self._check_issues(data)
-        self._publish(data, frozenset({part}))
-
-    @callback
-    def _publish(self, data: HomeWizardData, changed: frozenset[str]) -> None:
-        """Hand new data to the listeners that show `changed`; all of them after a gap.
-
-        While push is up there is no poll to re-plan, and only what changed is
-        recomputed. Otherwise this data also ends a failure: everything updates.
-        """
-        if not (self._push_policy.connected and self.last_update_success):
-            self.async_set_updated_data(data)
-            return
-        self.data = data
-        for update_callback, shows in list(self._shows.values()):
-            if shows is None or not shows.isdisjoint(changed):
-                update_callback()
+            data = replace(self.data, device=update)
+        if not isinstance(update, Measurement):
+            self._check_issues(data)
+        self.async_set_updated_data(data)
 
     @callback
     def _on_push_connection(self, connected: bool) -> None:  # noqa: FBT001
         self._push_policy.connected = connected
         if connected:
+            self._end_reauth()
             if self._push_seen:
                 LOGGER.info("Push updates from %s are back", self.device.product_name)
             self._push_seen = True
@@ -211,6 +192,14 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
                 self.device.product_name,
             )
         self.async_reschedule()
+
+    @callback
+    def _end_reauth(self) -> None:
+        """Abort re-authentication started by a rejection that passed: data flows again."""
+        for flow in self.config_entry.async_get_active_flows(
+            self.hass, {SOURCE_REAUTH}
+        ):
+            self.hass.config_entries.flow.async_abort(flow["flow_id"])
 
     @callback
     def _check_issues(self, data: HomeWizardData) -> None:

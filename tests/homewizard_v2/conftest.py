@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
-from homeassistant.const import CONF_HOST, CONF_TOKEN
+from homeassistant.const import CONF_HOST, CONF_TOKEN, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
 
 from custom_components.homewizard_v2.const import (
     CONF_IDENTITY,
@@ -116,11 +118,17 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
         yield
 
 
+class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
+    """HA's snapshot extension, one folder per HA release: the format differs between them."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return `snapshots/<HA major.minor>` beside the test file."""
+        folder = Path(super().dirname(test_location=test_location))
+        return str(folder / f"{MAJOR_VERSION}.{MINOR_VERSION}")
+
+
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Use HA's snapshot extension."""
-    from pytest_homeassistant_custom_component.syrupy import (  # noqa: PLC0415
-        HomeAssistantSnapshotExtension,
-    )
-
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    """Use HA's snapshot extension, with snapshots kept per HA release."""
+    return snapshot.use_extension(VersionedSnapshotExtension)

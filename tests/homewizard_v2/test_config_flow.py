@@ -107,6 +107,36 @@ async def test_pairing_interrupted(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+@pytest.mark.parametrize(
+    ("status", "body", "reason"),
+    [
+        (400, {"error": "user:name-invalid"}, "user:name-invalid"),
+        (401, {"error": "user:unauthorized"}, "user:unauthorized"),
+    ],
+)
+async def test_pairing_refused_shows_the_device_reason(
+    hass: HomeAssistant,
+    start_device: StartDevice,
+    status: int,
+    body: dict[str, str],
+    reason: str,
+) -> None:
+    p1 = await start_device("p1_1phase")
+    result = await start_user_flow(hass, p1.host)
+    p1.device.set_fault(
+        Fault(FaultKind.STATUS, status=status, body=body, path_prefix="/api/user")
+    )
+    result = await finish_pairing(hass, result)
+    assert result["step_id"] == "pair_failed"
+    assert result["errors"] == {"base": "pairing_refused"}
+    assert reason in result["description_placeholders"]["reason"]
+    p1.device.clear_fault()
+    p1.device.press_button()
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await finish_pairing(hass, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
 async def test_device_stops_answering_after_pairing(
     hass: HomeAssistant, start_device: StartDevice
 ) -> None:

@@ -143,6 +143,28 @@ async def test_revoked_token_starts_reauth(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+async def test_rejection_that_passes_ends_reauth_without_reload(
+    hass: HomeAssistant, start_device: StartDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(coordinator_module, "PUSH_AFTER_REJECTION", 0.05)
+    p1 = await start_device("p1_1phase", push_interval=0.05)
+    entry = await set_up(hass, p1.entry(**{CONF_MIN_WRITE_INTERVAL: 0}))
+    await wait_for(hass, lambda: p1.device.ws_connections == 1)
+    p1.device.revoke_all_tokens()
+    await wait_for(
+        hass, lambda: any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    )
+    # The device takes the token again (e.g. after a restore): data flows, reauth ends.
+    p1.device.add_token(p1.token, name="local/homewizard_v2#tests")
+    await wait_for(
+        hass, lambda: not any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    )
+    p1.device.set_power(4321)
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "4321.0")
+    assert entry.state is ConfigEntryState.LOADED
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
 @pytest.mark.parametrize(
     ("fault", "state"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -88,16 +89,18 @@ async def test_fix_flow_of_an_unloaded_entry_only_confirms(hass: HomeAssistant) 
     assert type(flow).__name__ == "ConfirmRepairFlow"
 
 
-async def test_rejected_token_raises_an_issue_until_paired_again(
+async def test_rejected_token_raises_only_the_reauth_flow(
     hass: HomeAssistant, start_device: StartDevice
 ) -> None:
+    """HA's re-authentication is the one place that says so: no issue of ours repeats it."""
     p1 = await start_device("battery")
     p1.device.revoke_all_tokens()
     entry = await set_up(hass, p1.entry(**POLL))
-    issue_id = f"token_rejected_{entry.entry_id}"
-    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
-    await hass.config_entries.async_remove(entry.entry_id)
-    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    assert any(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    ours = [
+        issue_id for (domain, issue_id) in ir.async_get(hass).issues if domain == DOMAIN
+    ]
+    assert ours == []
 
 
 async def test_diagnostics_are_redacted(
