@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import dataclass
 import os
 from pathlib import Path
-import ssl
 
 from homeassistant.core import HomeAssistant
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DEVELOPMENT_CA_ENV, LOGGER
-from .vendor.energy_api.homewizard import HOMEWIZARD_CA_PEM, create_ssl_context
-
-
-@dataclass(frozen=True, slots=True)
-class SslContexts:
-    """`probe` checks the chain only (to learn the name); `verified` checks the name too."""
-
-    probe: ssl.SSLContext
-    verified: ssl.SSLContext
+from .vendor.energy_api.homewizard import HOMEWIZARD_CA_PEM, SslContexts
 
 
 def _build() -> SslContexts:
@@ -30,10 +20,7 @@ def _build() -> SslContexts:
             "Trusting the development CA in %s instead of HomeWizard's", development_ca
         )
         ca_pem = Path(development_ca).read_text(encoding="utf-8")
-    return SslContexts(
-        probe=create_ssl_context(ca_pem, check_hostname=False),
-        verified=create_ssl_context(ca_pem),
-    )
+    return SslContexts.from_ca(ca_pem)
 
 
 _CONTEXTS: HassKey[Awaitable[SslContexts]] = HassKey("homewizard_v2_ssl_contexts")

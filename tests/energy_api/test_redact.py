@@ -1,6 +1,15 @@
 """Redaction of secrets in data and text."""
 
-from energy_api.redact import REDACTED, redact_data, redact_text, redact_values
+from typing import Any
+
+from energy_api.redact import (
+    MAX_DEPTH,
+    REDACTED,
+    TRUNCATED,
+    redact_data,
+    redact_text,
+    redact_values,
+)
 
 
 def test_redacts_secret_keys_at_any_depth() -> None:
@@ -43,3 +52,30 @@ def test_redacts_known_values_at_any_depth() -> None:
         "list": [f"a {REDACTED}", 5, {"x": [REDACTED]}],
         "n": None,
     }
+
+
+def nested(depth: int, leaf: Any) -> Any:
+    """Return `leaf` inside `depth` alternating lists and objects."""
+    data = leaf
+    for level in range(depth):
+        data = [data] if level % 2 else {"token": "t", "next": data}
+    return data
+
+
+def test_deep_data_is_truncated_not_recursed() -> None:
+    # Far deeper than Python's recursion limit: a hostile or broken device's JSON.
+    deep = nested(20_000, "secret-value")
+    for redacted in (
+        redact_data(deep),
+        redact_values(deep, ["secret-value"]),
+    ):
+        level, inner = 0, redacted
+        while isinstance(inner, list | dict):
+            inner = inner[0] if isinstance(inner, list) else inner["next"]
+            level += 1
+        assert inner == TRUNCATED
+        assert level == MAX_DEPTH
+    # Shallow data is kept whole.
+    shallow = nested(MAX_DEPTH, "secret-value")
+    assert "secret-value" in repr(redact_values(shallow, []))
+    assert redact_data(nested(2, 1)) == [{"token": REDACTED, "next": 1}]

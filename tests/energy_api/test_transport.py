@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 import logging
 import socket
+import ssl
 from typing import Any
 
 import aiohttp
@@ -12,18 +13,44 @@ from energy_api.errors import (
     ApiTimeoutError,
     AuthenticationError,
     CannotConnectError,
+    CertificateError,
     EnergyApiError,
     InvalidResponseError,
     RateLimitedError,
     VendorApiError,
 )
-from energy_api.redact import REDACTED
-from energy_api.transport import NO_RETRY, JsonTransport, RetryPolicy, decode_json
-from simulators import DemoMeter, Fault, FaultKind, RunningSimulator
+from energy_api.redact import REDACTED, TRUNCATED
+from energy_api.transport import (
+    NO_RETRY,
+    JsonTransport,
+    RetryPolicy,
+    certificate_reason,
+    decode_json,
+    error_reason,
+)
+from simulators import DemoMeter, Fault, FaultKind, RunningSimulator, SimulatedDevice
 from simulators.pytest_plugin import StartSimulator
 from simulators.tls import TestCA
 
 FAST_RETRY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
+DEEP = 5000  # JSON decodes this deep, but Python code recursing on it would not
+
+
+class RawDevice(SimulatedDevice):
+    """Answers `GET /raw` with whatever status and bytes the test sets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status = 200
+        self.body = b"{}"
+
+    def routes(self) -> list[aiohttp.web.RouteDef]:
+        async def raw(request: aiohttp.web.Request) -> aiohttp.web.Response:
+            return aiohttp.web.Response(
+                status=self.status, body=self.body, content_type="application/json"
+            )
+
+        return [aiohttp.web.get("/raw", raw)]
 
 
 @pytest.fixture(name="session")
@@ -33,7 +60,7 @@ async def fixture_session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 def transport(
-    session: aiohttp.ClientSession, sim: RunningSimulator[DemoMeter], **kwargs: Any
+    session: aiohttp.ClientSession, sim: RunningSimulator[Any], **kwargs: Any
 ) -> JsonTransport:
     kwargs.setdefault("retry", FAST_RETRY)
     return JsonTransport(session, sim.url, **kwargs)
@@ -226,6 +253,113 @@ def test_decode_json_and_retry_delays() -> None:
         decode_json(b"[1, 2, 3]", max_body=4)
     with pytest.raises(InvalidResponseError, match="HTML"):
         decode_json(b"<!DOCTYPE html><p>")
+    with pytest.raises(InvalidResponseError, match="deeply"):
+        decode_json(b"[" * 100_000)
     assert all(
         0 <= RetryPolicy().delay(n) <= RetryPolicy().max_delay for n in range(1, 10)
     )
+
+
+async def test_deeply_nested_json_is_a_typed_error(
+    session: aiohttp.ClientSession,
+    simulator: StartSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="energy_api")
+    device = RawDevice()
+    client = transport(session, await simulator(device), retry=NO_RETRY)
+    for body in (b"[" * 100_000, b"[" * 100_000 + b"]" * 100_000):
+        device.body = body
+        with pytest.raises(InvalidResponseError, match="deeply"):
+            await client.request("GET", "/raw")
+    # Decodable, but deeper than logging recurses: the log truncates it.
+    device.body = b"[" * DEEP + b"]" * DEEP
+    assert isinstance(await client.request("GET", "/raw"), list)
+    assert TRUNCATED in caplog.text
+    device.status = 500
+    with pytest.raises(CannotConnectError):
+        await client.request("GET", "/raw")
+
+
+async def test_error_text_is_kept_as_the_reason(
+    session: aiohttp.ClientSession, simulator: StartSimulator
+) -> None:
+    device = RawDevice()
+    seen: list[Any] = []
+
+    def mapper(status: int, body: Any) -> EnergyApiError | None:
+        seen.append(body)
+        return None
+
+    client = transport(
+        session,
+        await simulator(device),
+        retry=NO_RETRY,
+        error_mapper=mapper,
+        secrets=lambda: ["s3cr3t"],
+    )
+    device.status, device.body = 503, b"telegram:no-telegram-received\r\n"
+    with pytest.raises(CannotConnectError, match="503: telegram:no-telegram-received"):
+        await client.request("GET", "/raw")
+    device.status, device.body = 418, b"no coffee for s3cr3t"
+    with pytest.raises(VendorApiError, match="HTTP 418: no coffee") as info:
+        await client.request("GET", "/raw")
+    assert "s3cr3t" not in str(info.value)
+    device.status, device.body = 401, b"<html><p>Login</p></html>"
+    with pytest.raises(AuthenticationError) as auth:
+        await client.request("GET", "/raw")
+    assert str(auth.value) == "HTTP 401"
+    assert seen == [
+        "telegram:no-telegram-received",
+        f"no coffee for {REDACTED}",
+        None,
+    ]
+
+
+def test_error_reason_rules() -> None:
+    assert error_reason(b'{"error": "x"}') == {"error": "x"}
+    assert error_reason(b" user:name-invalid ") == "user:name-invalid"
+    assert error_reason(b"") is None
+    assert error_reason(b"line one\nline two") is None
+    assert error_reason(b"x" * 201) is None
+    assert error_reason(b"<p>") is None
+
+
+def test_certificate_reasons() -> None:
+    assert certificate_reason(OSError("reset")) == "OSError"
+    bare = ssl.SSLCertVerificationError(1, "appliance/p1dongle/5c2fafaabbcc")
+    assert certificate_reason(bare) == "certificate verify failed"
+
+
+async def test_certificate_errors_name_no_host_name(
+    session: aiohttp.ClientSession, simulator: StartSimulator, test_ca: TestCA
+) -> None:
+    sim = await simulator(DemoMeter(), tls=True)
+    identity = "appliance/p1dongle/5c2fafaabbcc"
+    wrong_name = transport(
+        session,
+        sim,
+        ssl_context=test_ca.client_context(),
+        server_hostname=identity,
+        retry=NO_RETRY,
+    )
+    with pytest.raises(CertificateError, match="names another device") as info:
+        await wrong_name.request("GET", "/api/reading")
+    assert "5c2fafaabbcc" not in str(info.value)
+    assert "127.0.0.1" in str(info.value)
+    untrusted = transport(session, sim, retry=NO_RETRY)
+    with pytest.raises(CertificateError, match="issuer"):
+        await untrusted.request("GET", "/api/reading")
+
+
+async def test_body_can_be_kept_out_of_logs(
+    session: aiohttp.ClientSession,
+    demo_meter: RunningSimulator[DemoMeter],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="energy_api")
+    client = transport(session, demo_meter)
+    reply = await client.send("GET", "/api/reading", log_body=False)
+    assert b"power_w" in reply.body
+    assert "power_w" not in caplog.text
+    assert "bytes not logged" in caplog.text

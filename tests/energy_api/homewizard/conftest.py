@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from energy_api.homewizard import HomeWizardClient, create_ssl_context
+from energy_api.homewizard import HomeWizardClient, SslContexts, connect
 from simulators import HomeWizardDevice, RunningSimulator
 from simulators.pytest_plugin import StartSimulator
 from simulators.tls import TestCA
@@ -43,28 +43,29 @@ def fixture_ca_pem(test_ca: TestCA) -> str:
     return test_ca.ca_pem.decode()
 
 
+@pytest.fixture(name="contexts")
+def fixture_contexts(ca_pem: str) -> SslContexts:
+    return SslContexts.from_ca(ca_pem)
+
+
 @pytest.fixture(name="connect")
 def fixture_connect(
-    simulator: StartSimulator, session: aiohttp.ClientSession, ca_pem: str
+    simulator: StartSimulator, session: aiohttp.ClientSession, contexts: SslContexts
 ) -> Connect:
-    """Start a device, probe it, and return a verified client holding a token."""
+    """Start a device and return `connect()`'s verified client, holding a token."""
 
-    async def connect(
+    async def start(
         model: str = "p1_3phase", *, token: bool = True, **kwargs: Any
     ) -> Connected:
         device = HomeWizardDevice(model, **kwargs)
         sim = await simulator(device, tls=True)
-        host = f"127.0.0.1:{sim.port}"
-        probe = await HomeWizardClient(
-            session, host, ssl_context=create_ssl_context(ca_pem, check_hostname=False)
-        ).probe()
-        client = HomeWizardClient(
+        client = await connect(
             session,
-            host,
-            ssl_context=create_ssl_context(ca_pem),
-            tls_name=probe.tls_name,
+            f"127.0.0.1:{sim.port}",
+            contexts,
             token=device.add_token() if token else None,
+            identity=device.identity,
         )
         return Connected(sim, client)
 
-    return connect
+    return start

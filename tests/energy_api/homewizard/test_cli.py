@@ -10,6 +10,7 @@ import sys
 import pytest
 
 TOKEN = "0123456789ABCDEF0123456789ABCDEF"
+SERIAL = "5c2fafaabbcc"
 
 
 @pytest.fixture(name="p1_process")
@@ -26,6 +27,8 @@ def fixture_p1_process(socket_enabled: None) -> Iterator[tuple[str, Path]]:
             "--tls",
             "--token",
             TOKEN,
+            "--serial",
+            SERIAL,
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -81,3 +84,5 @@ def test_measure_watch_and_pair(p1_process: tuple[str, Path]) -> None:
     refused = energy_api("measure", host, "--token", TOKEN)
     assert refused.returncode == 1
     assert "CertificateError" in refused.stderr
+    assert "not trusted" in refused.stderr
+    assert SERIAL not in refused.stderr + paired.stderr

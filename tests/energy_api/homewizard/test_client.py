@@ -14,8 +14,10 @@ from energy_api.homewizard import (
     HOMEWIZARD_CA_PEM,
     BatteryMode,
     HomeWizardClient,
+    InvalidUserNameError,
     PairingNotEnabledError,
     Permission,
+    RequestRejectedError,
     UnsupportedError,
     V1OnlyError,
     create_ssl_context,
@@ -23,6 +25,7 @@ from energy_api.homewizard import (
 )
 from simulators import Fault, FaultKind, HomeWizardDevice, SimulatedDevice
 from simulators.pytest_plugin import StartSimulator
+from simulators.tls import TestCA
 
 from .conftest import Connect
 
@@ -135,7 +138,7 @@ async def test_rejected_token_and_pairing(connect: Connect) -> None:
         await p1.client.measurement()
     with pytest.raises(PairingNotEnabledError):
         await p1.client.create_token("tests")
-    with pytest.raises(PairingNotEnabledError):
+    with pytest.raises(PairingNotEnabledError, match=r"not pressed within 0\.05 s"):
         await p1.client.pair("tests", patience=0.05, interval=0.01)
     waits: list[float] = []
     p1.device.press_button()
@@ -189,7 +192,7 @@ async def test_tls_identity(
         plain.host,
         ssl_context=create_ssl_context(HOMEWIZARD_CA_PEM, check_hostname=False),
     )
-    with pytest.raises(CertificateError):
+    with pytest.raises(CertificateError, match="not trusted: unable to get local"):
         await production.probe()
 
 
@@ -233,6 +236,84 @@ async def test_probe_rejects_a_non_homewizard_answer(
         ).probe()
 
 
+async def test_pairing_errors_are_raised_at_once_with_their_reason(
+    connect: Connect,
+) -> None:
+    p1 = await connect("p1_3phase", token=False)
+    p1.device.press_button()
+    waits: list[float] = []
+    for name, code in (
+        ("bad!name", "user:name-invalid"),
+        ("x" * 41, "user:name-too-long"),
+    ):
+        with pytest.raises(InvalidUserNameError) as info:
+            await p1.client.pair(name, patience=60, waiting=waits.append)
+        assert info.value.code == code
+        assert isinstance(info.value, RequestRejectedError)
+    p1.device.set_fault(
+        Fault(
+            FaultKind.STATUS,
+            status=401,
+            body={"error": "user:unauthorized"},
+            count=1,
+            path_prefix="/api/user",
+        )
+    )
+    with pytest.raises(AuthenticationError, match="user:unauthorized"):
+        await p1.client.pair("tests", patience=60, waiting=waits.append)
+    p1.device.set_fault(Fault(FaultKind.DROP, count=1, path_prefix="/api/user"))
+    with pytest.raises(CannotConnectError):
+        await p1.client.pair("tests", patience=60, waiting=waits.append)
+    assert waits == []
+    assert p1.client.token is None
+    assert p1.device.requests["/api/user"] == 4
+
+
+class TextErrors(SimulatedDevice):
+    """Answers errors in plain text, as the telegram endpoint documents."""
+
+    def routes(self) -> list[aiohttp.web.RouteDef]:
+        async def telegram(request: aiohttp.web.Request) -> aiohttp.web.Response:
+            return aiohttp.web.Response(
+                status=503, text="telegram:no-telegram-received"
+            )
+
+        async def user(request: aiohttp.web.Request) -> aiohttp.web.Response:
+            return aiohttp.web.Response(status=503, text="Service Unavailable")
+
+        return [
+            aiohttp.web.get("/api/telegram", telegram),
+            aiohttp.web.post("/api/user", user),
+        ]
+
+
+async def test_error_answers_keep_the_device_reason(
+    connect: Connect,
+    simulator: StartSimulator,
+    session: aiohttp.ClientSession,
+    test_ca: TestCA,
+) -> None:
+    p1 = await connect("p1_3phase")
+    p1.device.telegram_available = False
+    with pytest.raises(VendorApiError) as info:
+        await p1.client.telegram()
+    assert info.value.code == "telegram:no-telegram-received"
+    sim = await simulator(TextErrors(), tls=True)
+    client = HomeWizardClient(
+        session,
+        f"127.0.0.1:{sim.port}",
+        ssl_context=test_ca.client_context(),
+        token="x",
+    )
+    with pytest.raises(VendorApiError) as info:
+        await client.telegram()
+    assert info.value.code == "telegram:no-telegram-received"
+    assert "503" in str(info.value)
+    # Text that is not an error code is kept in the message of the status's error.
+    with pytest.raises(CannotConnectError, match="503: Service Unavailable"):
+        await client.create_token("tests")
+
+
 def test_error_bodies_map_to_shared_errors() -> None:
     assert isinstance(
         map_error(401, {"error": "user:unauthorized"}), AuthenticationError
@@ -243,7 +324,20 @@ def test_error_bodies_map_to_shared_errors() -> None:
     assert isinstance(map_error(404, None), UnsupportedError)
     assert isinstance(map_error(404, {"error": "request:unknown"}), UnsupportedError)
     other = map_error(400, {"error": "json:parameter-invalid-type:mode"})
-    assert isinstance(other, VendorApiError)
+    assert isinstance(other, RequestRejectedError)
     assert other.code == "json:parameter-invalid-type:mode"
-    assert map_error(500, "not an object") is None
+    name = map_error(400, {"error": "user:name-invalid"})
+    assert isinstance(name, InvalidUserNameError)
+    assert name.code == "user:name-invalid"
+    assert isinstance(map_error(401, None), AuthenticationError)
+    assert str(map_error(401, "user:unauthorized")) == "user:unauthorized"
+    busy = map_error(503, "telegram:no-telegram-received")
+    assert type(busy) is VendorApiError
+    assert busy.code == "telegram:no-telegram-received"
+    assert isinstance(
+        map_error(500, {"error": "request:internal-server-error"}), VendorApiError
+    )
+    assert map_error(500, "not an error code") is None
+    assert map_error(500, {"error": ""}) is None
+    assert map_error(200, "user:name-invalid") is None
     assert map_error(200, {"power_w": 3}) is None

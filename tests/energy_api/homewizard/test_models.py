@@ -1,6 +1,8 @@
 """Parsing of device JSON: optional fields, wrong types, unknown values."""
 
 from datetime import datetime
+import json
+import math
 
 import pytest
 
@@ -109,15 +111,77 @@ def test_tls_name_rules() -> None:
         "subject": cn,
         "subjectAltName": (("DNS", "aabbcc.hw"), ("IP Address", "1.2.3.4")),
     }
-    assert tls_name(san, "appliance/p1dongle/AABBCC") == (
-        "appliance/p1dongle/aabbcc",
-        "aabbcc.hw",
-    )
-    with pytest.raises(CertificateError, match="expected"):
-        tls_name({"subject": cn}, "appliance/battery/aabbcc")
-    with pytest.raises(CertificateError, match="none for serial"):
+    assert tls_name(san) == ("appliance/p1dongle/aabbcc", "aabbcc.hw")
+    with pytest.raises(CertificateError, match="not for its serial") as info:
         tls_name({"subject": cn, "subjectAltName": (("DNS", "other.example"),)})
+    # Names and serials end up in logs and in HA's error reasons: never in messages.
+    assert "aabbcc" not in str(info.value)
+    assert "other.example" not in str(info.value)
     with pytest.raises(CertificateError, match="appliance"):
         tls_name({"subject": ((("commonName", "example.com"),),)})
     with pytest.raises(CertificateError):
         tls_name({})
+
+
+def test_out_of_range_numbers_are_absent() -> None:
+    huge = "1" + "0" * 400
+    body = (
+        f'{{"power_w": {huge}, "voltage_v": NaN, "current_a": Infinity,'
+        f' "frequency_hz": -Infinity, "energy_import_kwh": 1e400,'
+        f' "cycles": {huge}, "any_power_fail_count": NaN,'
+        f' "long_power_fail_count": Infinity, "voltage_sag_l1_count": 1e300,'
+        f' "tariff": {huge}, "power_l1_w": -12.5, "voltage_swell_l1_count": 3.0}}'
+    )
+    measurement = Measurement.from_json(json.loads(body))
+    assert measurement.power_w is None
+    assert measurement.voltage_v is None
+    assert measurement.current_a is None
+    assert measurement.frequency_hz is None
+    assert measurement.energy_import_kwh is None
+    assert measurement.cycles is None
+    assert measurement.any_power_fail_count is None
+    assert measurement.long_power_fail_count is None
+    assert measurement.tariff is None
+    # Finite numbers within float range are kept; whole floats count as counts.
+    assert measurement.voltage_sag_l1_count == int(1e300)
+    assert measurement.power_l1_w == -12.5
+    assert measurement.voltage_swell_l1_count == 3
+    system = System.from_json({"wifi_rssi_db": math.nan, "uptime_s": 10**400})
+    assert system.wifi_rssi_db is None
+    assert system.wifi_strength_pct is None
+    assert system.uptime_s is None
+    batteries = Batteries.from_json({"battery_count": math.inf, "power_w": -math.inf})
+    assert (batteries.battery_count, batteries.power_w) == (None, None)
+    meter = ExternalMeter.from_json(
+        {"unique_id": "A", "type": "gas_meter", "value": 10**400}
+    )
+    assert meter is not None
+    assert meter.value is None
+
+
+def test_wrong_shapes_are_absent() -> None:
+    assert Measurement.from_json({"external": 1}).external == ()
+    assert Measurement.from_json({"external": {"a": 1}}).external == ()
+    assert Measurement.from_json({"external": True}).external == ()
+    batteries = Batteries.from_json(
+        {"permissions": [{"a": 1}, ["charge_allowed"], 3, "discharge_allowed"]}
+    )
+    assert batteries.permissions == frozenset({Permission.DISCHARGE})
+    assert Batteries.from_json({"mode": ["zero"]}).known_mode is None
+
+
+def test_api_versions_with_odd_digits() -> None:
+    def device(api_version: str) -> Device:
+        return Device.from_json(
+            {"product_type": "HWE-P1", "serial": "aa", "api_version": api_version}
+        )
+
+    # "²" and "٣" are digits to str.isdigit, but not ASCII: they are ignored.
+    assert device("2.²").api_at_least("2.0.0")
+    assert not device("2.²").api_at_least("2.1.0")
+    assert not device("٣.0.0").api_at_least("1.0.0")
+    assert device("2." + "9" * 5000).api_at_least("2.10.0")
+    assert device("2.10.0").api_at_least("2.9.0")
+    assert device("2.010").api_at_least("2.9")
+    assert not device("2.3").api_at_least("2.3.1")
+    assert device("2.3").api_at_least("2.3.0")
