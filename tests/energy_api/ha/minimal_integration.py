@@ -88,7 +88,6 @@ class EnergyImport(CoordinatorEntity[DemoCoordinator], MonotonicTotalSensor):
     _attr_name = "Energy import"
     _attr_device_class = SensorDeviceClass.ENERGY
     _attr_native_unit_of_measurement = UnitOfEnergy.KILO_WATT_HOUR
-    reset_confirmations = 3
 
     def __init__(self, coordinator: DemoCoordinator) -> None:
         """Attach to the meter device."""
