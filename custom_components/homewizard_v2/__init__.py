@@ -68,6 +68,6 @@ async def async_remove_config_entry_device(
     coordinator: HomeWizardCoordinator = entry.runtime_data
     reported = {(DOMAIN, coordinator.device.serial)} | {
         (DOMAIN, external_identifier(meter))
-        for meter in coordinator.data.measurement.external
+        for meter in coordinator.data.measurement.external or ()
     }
     return removal_allowed(device, reported)

@@ -80,7 +80,7 @@ class HomeWizardButton(HomeWizardEntity, ButtonEntity):
         description: HomeWizardButtonDescription,
     ) -> None:
         """Describe the button."""
-        super().__init__(coordinator, description.key, "device")
+        super().__init__(coordinator, description.key)
         self.entity_description = description
 
     async def async_press(self) -> None:

@@ -48,16 +48,18 @@ class HomeWizardLedBrightness(HomeWizardEntity, NumberEntity):
 
     def __init__(self, coordinator: HomeWizardCoordinator) -> None:
         """Describe the number."""
-        super().__init__(coordinator, LED_BRIGHTNESS.key, "system")
+        super().__init__(coordinator, LED_BRIGHTNESS.key)
 
-    def _refresh_state(self) -> None:
-        system = self.data.system
-        self._attr_native_value = (
-            None if system is None else system.status_led_brightness_pct
-        )
+    @property
+    def native_value(self) -> float | None:
+        """Return the brightness from the latest data."""
+        system = self.coordinator.data.system
+        return None if system is None else system.status_led_brightness_pct
 
-    def _shown(self) -> object:
-        return self._attr_native_value
+    @property
+    def available(self) -> bool:
+        """Return whether the device reports the brightness."""
+        return super().available and self.native_value is not None
 
     async def async_set_native_value(self, value: float) -> None:
         """Set the brightness."""

@@ -11,7 +11,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import DOMAIN
 from .coordinator import HomeWizardConfigEntry, HomeWizardCoordinator
 from .entity import HomeWizardEntity
-from .helpers import async_run_action
+from .helpers import async_add_battery_group, async_run_action
 from .vendor.energy_api.homewizard import Batteries, BatteryMode, Device, Permission
 
 PARALLEL_UPDATES = 1
@@ -62,11 +62,11 @@ async def async_setup_entry(
     entry: HomeWizardConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the mode select where this meter controls a battery group."""
+    """Add the mode select once the meter's battery group has batteries."""
     coordinator = entry.runtime_data
-    batteries = coordinator.data.batteries
-    if batteries is not None and batteries.mode is not None:
-        async_add_entities([HomeWizardBatteryModeSelect(coordinator)])
+    async_add_battery_group(
+        entry, lambda: async_add_entities([HomeWizardBatteryModeSelect(coordinator)])
+    )
 
 
 class HomeWizardBatteryModeSelect(HomeWizardEntity, SelectEntity):
@@ -76,22 +76,19 @@ class HomeWizardBatteryModeSelect(HomeWizardEntity, SelectEntity):
 
     def __init__(self, coordinator: HomeWizardCoordinator) -> None:
         """Describe the select with the device's options."""
-        super().__init__(coordinator, BATTERY_GROUP_MODE.key, "batteries")
+        super().__init__(coordinator, BATTERY_GROUP_MODE.key)
         self._attr_options = supported_options(coordinator.device)
 
-    def _refresh_state(self) -> None:
-        batteries = self.data.batteries
-        self._attr_current_option = (
-            None if batteries is None else current_option(batteries)
-        )
-
-    def _state_key(self) -> tuple[object, ...]:
-        return (self.available, self._attr_current_option)
+    @property
+    def current_option(self) -> str | None:
+        """Return the option the group is in; None for a mode this client does not know."""
+        batteries = self.coordinator.data.batteries
+        return None if batteries is None else current_option(batteries)
 
     @property
     def available(self) -> bool:
         """Return whether the device reports the group."""
-        return super().available and self.data.batteries is not None
+        return super().available and self.coordinator.data.batteries is not None
 
     async def async_select_option(self, option: str) -> None:
         """Change the strategy."""

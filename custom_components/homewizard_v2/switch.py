@@ -12,12 +12,12 @@ from homeassistant.components.switch import (
     SwitchEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import HomeWizardConfigEntry, HomeWizardCoordinator, HomeWizardData
 from .entity import HomeWizardEntity
-from .helpers import async_run_action
+from .helpers import async_add_battery_group, async_run_action
 from .vendor.energy_api.homewizard import HomeWizardClient, ProductType
 
 PARALLEL_UPDATES = 1
@@ -36,7 +36,6 @@ class HomeWizardSwitchDescription(SwitchEntityDescription):
 
     is_on_fn: Callable[[HomeWizardData], bool | None]
     set_fn: Setter
-    part: str = "system"
     supported_fn: Callable[[HomeWizardData], bool] = lambda data: True
 
 
@@ -57,14 +56,15 @@ SWITCHES: tuple[HomeWizardSwitchDescription, ...] = (
         is_on_fn=lambda data: data.system.api_v1_enabled if data.system else None,
         set_fn=lambda client, *, on: client.set_system(api_v1_enabled=on),
     ),
-    HomeWizardSwitchDescription(
-        key="charge_to_full",
-        part="batteries",
-        translation_key="charge_to_full",
-        device_class=SwitchDeviceClass.SWITCH,
-        is_on_fn=lambda data: data.batteries.charge_to_full if data.batteries else None,
-        set_fn=lambda client, *, on: client.set_batteries(charge_to_full=on),
-    ),
+)
+
+# Added once the group has batteries (API 2.3 and newer).
+CHARGE_TO_FULL = HomeWizardSwitchDescription(
+    key="charge_to_full",
+    translation_key="charge_to_full",
+    device_class=SwitchDeviceClass.SWITCH,
+    is_on_fn=lambda data: data.batteries.charge_to_full if data.batteries else None,
+    set_fn=lambda client, *, on: client.set_batteries(charge_to_full=on),
 )
 
 
@@ -73,7 +73,7 @@ async def async_setup_entry(
     entry: HomeWizardConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the switches the device has."""
+    """Add the switches the device has; the battery group's once it has batteries."""
     coordinator = entry.runtime_data
     async_add_entities(
         HomeWizardSwitch(coordinator, description)
@@ -81,6 +81,13 @@ async def async_setup_entry(
         if description.supported_fn(coordinator.data)
         and description.is_on_fn(coordinator.data) is not None
     )
+
+    @callback
+    def add_battery_group() -> None:
+        if CHARGE_TO_FULL.is_on_fn(coordinator.data) is not None:
+            async_add_entities([HomeWizardSwitch(coordinator, CHARGE_TO_FULL)])
+
+    async_add_battery_group(entry, add_battery_group)
 
 
 class HomeWizardSwitch(HomeWizardEntity, SwitchEntity):
@@ -94,14 +101,18 @@ class HomeWizardSwitch(HomeWizardEntity, SwitchEntity):
         description: HomeWizardSwitchDescription,
     ) -> None:
         """Describe the switch."""
-        super().__init__(coordinator, description.key, description.part)
+        super().__init__(coordinator, description.key)
         self.entity_description = description
 
-    def _refresh_state(self) -> None:
-        self._attr_is_on = self.entity_description.is_on_fn(self.data)
+    @property
+    def is_on(self) -> bool | None:
+        """Return the setting from the latest data."""
+        return self.entity_description.is_on_fn(self.coordinator.data)
 
-    def _shown(self) -> object:
-        return self._attr_is_on
+    @property
+    def available(self) -> bool:
+        """Return whether the device reports the setting."""
+        return super().available and self.is_on is not None
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the setting on."""

@@ -221,8 +221,9 @@ class Measurement:
     # Plug-In Battery
     state_of_charge_pct: float | None = None
     cycles: int | None = None
-    # Connected meters, and data points this client does not know yet
-    external: tuple[ExternalMeter, ...] = ()
+    # Connected meters (None: the list was not reported), and data points this client
+    # does not know yet
+    external: tuple[ExternalMeter, ...] | None = None
     unknown: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -239,23 +240,18 @@ class Measurement:
         if values.get("tariff") not in (None, 1, 2, 3, 4):
             values["tariff"] = None
         externals = obj.get("external")
-        parsed = (
-            ExternalMeter.from_json(item)
-            for item in (externals if isinstance(externals, list) else ())
-        )
         return cls(
             **values,
-            external=tuple(m for m in parsed if m is not None),
+            external=_external_meters(externals)
+            if isinstance(externals, list)
+            else None,
             unknown=unknown,
         )
 
-    def changed_fields(self, other: Measurement) -> frozenset[str]:
-        """Return the names of the data points (and `external`) that differ from `other`."""
-        return frozenset(
-            name
-            for name in _COMPARED_FIELDS
-            if getattr(self, name) != getattr(other, name)
-        )
+
+def _external_meters(items: list[Any]) -> tuple[ExternalMeter, ...]:
+    parsed = (ExternalMeter.from_json(item) for item in items)
+    return tuple(meter for meter in parsed if meter is not None)
 
 
 _PARSERS = {
@@ -272,7 +268,6 @@ _MEASUREMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     for spec in fields(Measurement)
     if spec.name not in ("external", "unknown")
 }
-_COMPARED_FIELDS = (*_MEASUREMENT_FIELDS, "external")
 
 
 @dataclass(frozen=True, slots=True)

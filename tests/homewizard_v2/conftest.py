@@ -119,13 +119,17 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 
 
 class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
-    """HA's snapshot extension, one folder per HA release: the format differs between them."""
+    """HA's snapshot extension, one folder per HA release: the format differs between them.
+
+    The folders are siblings of `snapshots/`, not inside it: syrupy walks the default
+    folder for unused snapshots and would delete the other release's.
+    """
 
     @classmethod
     def dirname(cls, *, test_location: PyTestLocation) -> str:
-        """Return `snapshots/<HA major.minor>` beside the test file."""
+        """Return `snapshots-<HA major.minor>` beside the test file."""
         folder = Path(super().dirname(test_location=test_location))
-        return str(folder / f"{MAJOR_VERSION}.{MINOR_VERSION}")
+        return f"{folder}-{MAJOR_VERSION}.{MINOR_VERSION}"
 
 
 @pytest.fixture
