@@ -1,9 +1,9 @@
 """Repository files that HACS and Home Assistant read."""
 
 import json
-from pathlib import Path
 
 from tests.paths import REPO
+
 # HACS validates hacs.json with a schema that rejects unknown keys.
 HACS_KEYS = {
     "name",

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 from tests.paths import REPO
+
 SCRIPT = REPO / "scripts" / "vendor"
 
 

@@ -30,9 +30,17 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_BODY = 1024 * 1024
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD"})
+# An error body that is not JSON is kept as the reason when it is this short or shorter.
+MAX_REASON_LENGTH = 200
+# OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH: its message names the host checked against.
+_HOSTNAME_MISMATCH = 62
 
 type ErrorMapper = Callable[[int, Any], EnergyApiError | None]
-"""Turns (HTTP status, decoded body or None) into a vendor error, or None to fall back."""
+"""Turns (HTTP status, body) into a vendor error, or None to fall back.
+
+The body is the decoded JSON, or for an error status that is not JSON, its short plain
+text (see `error_reason`), else None.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +76,34 @@ def decode_json(body: bytes, *, max_body: int = DEFAULT_MAX_BODY) -> Any:
         return json.loads(text)
     except ValueError as err:
         raise InvalidResponseError(f"Malformed JSON: {err}") from err
+    except RecursionError as err:
+        raise InvalidResponseError("JSON nested too deeply") from err
+
+
+def error_reason(body: bytes, *, max_body: int = DEFAULT_MAX_BODY) -> Any:
+    """Return an error body's JSON, or its text if short and plain (a code), else None."""
+    try:
+        return decode_json(body, max_body=max_body)
+    except InvalidResponseError:
+        pass
+    text = body[: MAX_REASON_LENGTH + 1].decode("utf-8", errors="replace").strip()
+    if not text.isprintable() or "<" in text or len(text) > MAX_REASON_LENGTH:
+        return None
+    return text or None
+
+
+def certificate_reason(err: BaseException) -> str:
+    """Return why a certificate was rejected, without the name it was checked against.
+
+    The name is the device's identity, which must not reach logs or error messages.
+    """
+    if isinstance(err, aiohttp.ClientConnectorCertificateError):
+        err = err.certificate_error
+    if not isinstance(err, ssl.SSLCertVerificationError):
+        return type(err).__name__
+    if getattr(err, "verify_code", None) == _HOSTNAME_MISMATCH:
+        return "the certificate names another device"
+    return str(getattr(err, "verify_message", None) or "certificate verify failed")
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -77,15 +113,18 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         return None
 
 
-def status_error(status: int, headers: Mapping[str, str]) -> EnergyApiError:
-    """Map an HTTP error status to the shared error type."""
+def status_error(
+    status: int, headers: Mapping[str, str], reason: str | None = None
+) -> EnergyApiError:
+    """Map an HTTP error status (and the body's short text, if any) to a shared error."""
+    message = f"HTTP {status}: {reason}" if reason else f"HTTP {status}"
     if status in (401, 403):
-        return AuthenticationError(f"HTTP {status}")
+        return AuthenticationError(message)
     if status == 429:
-        return RateLimitedError("HTTP 429", retry_after=_retry_after(headers))
+        return RateLimitedError(message, retry_after=_retry_after(headers))
     if status >= 500:
-        return CannotConnectError(f"HTTP {status}")
-    return VendorApiError(str(status), f"HTTP {status}")
+        return CannotConnectError(message)
+    return VendorApiError(str(status), message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +181,21 @@ class JsonTransport:
         params: Mapping[str, str] | None = None,
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
+        log_body: bool = True,
     ) -> Reply:
-        """Send one request and return the raw reply of a success status (< 400)."""
+        """Send one request and return the raw reply of a success status (< 400).
+
+        `log_body=False` keeps a successful reply's body out of debug logs (for bodies
+        that identify someone and cannot be redacted by key, such as raw text).
+        """
         method = method.upper()
         policy = self.retry if method in IDEMPOTENT_METHODS else NO_RETRY
         attempt = 1
         while True:
             try:
-                return await self._send(method, path, params, json_body, headers)
+                return await self._send(
+                    method, path, params, json_body, headers, log_body=log_body
+                )
             except (CannotConnectError, RateLimitedError) as err:
                 # A timeout already cost a full timeout: retrying would multiply the
                 # wait; a wrong certificate stays wrong.
@@ -182,6 +228,8 @@ class JsonTransport:
         params: Mapping[str, str] | None,
         json_body: Any,
         extra_headers: Mapping[str, str] | None,
+        *,
+        log_body: bool,
     ) -> Reply:
         url = f"{self.base_url.rstrip('/')}/{path.lstrip('/')}"
         headers = {**self.headers, **(extra_headers or {})}
@@ -210,7 +258,10 @@ class JsonTransport:
         except TimeoutError as err:
             raise ApiTimeoutError(f"Timeout after {self.timeout}s") from err
         except aiohttp.ClientConnectorCertificateError as err:
-            raise CertificateError(self._scrub(str(err))) from err
+            reason = certificate_reason(err)
+            raise CertificateError(
+                self._scrub(f"The certificate of {err.host} is not trusted: {reason}")
+            ) from err
         except aiohttp.ClientPayloadError as err:
             raise InvalidResponseError(f"Truncated response: {err}") from err
         except aiohttp.ClientError as err:
@@ -223,17 +274,22 @@ class JsonTransport:
                 method,
                 self._scrub(url),
                 reply.status,
-                self._scrub_body(body),
+                self._scrub_body(body)
+                if log_body or reply.status >= 400
+                else f"({len(body)} bytes not logged)",
             )
         if reply.status >= 400:
-            try:
-                data = decode_json(body, max_body=self.max_body)
-            except InvalidResponseError:
-                data = None
+            reason = error_reason(body, max_body=self.max_body)
+            if isinstance(reason, str):
+                reason = self._scrub(reason)
             mapped = (
-                self.error_mapper(reply.status, data) if self.error_mapper else None
+                self.error_mapper(reply.status, reason) if self.error_mapper else None
             )
-            raise mapped or status_error(reply.status, reply.headers)
+            raise mapped or status_error(
+                reply.status,
+                reply.headers,
+                reason if isinstance(reason, str) else None,
+            )
         if len(body) > self.max_body:
             raise InvalidResponseError(
                 f"Response body larger than {self.max_body} bytes"
@@ -246,6 +302,6 @@ class JsonTransport:
     def _scrub_body(self, body: bytes) -> str:
         try:
             shown = json.dumps(redact_data(json.loads(body), self.secret_keys))
-        except ValueError:
+        except (ValueError, RecursionError):
             shown = body[:500].decode("utf-8", errors="replace")
         return self._scrub(shown[:2000])

@@ -1,15 +1,23 @@
-"""A DataUpdateCoordinator whose refreshes are timed by a schedule policy."""
+"""A DataUpdateCoordinator whose refreshes are timed by a schedule policy.
+
+Only public `DataUpdateCoordinator` API is used: the base never schedules (its
+`update_interval` is None); this class keeps its own timer, planned after every
+refresh from the policy, and cancelled at shutdown.
+"""
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from collections.abc import Callable
 from datetime import datetime, timedelta
 import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.event import async_track_point_in_utc_time
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ..schedule.policy import SchedulePolicy
@@ -18,8 +26,8 @@ from ..schedule.policy import SchedulePolicy
 class ScheduledCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """Refreshes when its policy says (fixed, solar window, quota planner or push).
 
-    `last_refresh` is when the last refresh started, successful or not: a failed
-    call costs quota too.
+    Subclasses implement `async_fetch`. `last_refresh` is when the last refresh
+    started, successful or not: a failed call costs quota too.
     """
 
     config_entry: ConfigEntry
@@ -34,7 +42,7 @@ class ScheduledCoordinator[DataT](DataUpdateCoordinator[DataT]):
         policy: SchedulePolicy,
         always_update: bool = False,
     ) -> None:
-        """Create the coordinator; `update_interval` is replaced by `policy`."""
+        """Create the coordinator; `policy` replaces `update_interval`."""
         super().__init__(
             hass,
             logger,
@@ -46,44 +54,83 @@ class ScheduledCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.policy = policy
         self.last_refresh: datetime | None = None
         self.next_refresh: datetime | None = None
+        self._retry_at: datetime | None = None
+        self._cancel_timer: CALLBACK_TYPE | None = None
+        self._shut_down = False
+
+    @abstractmethod
+    async def async_fetch(self) -> DataT:
+        """Fetch fresh data; raise `UpdateFailed` (or HA's auth/setup errors) on failure."""
+
+    async def _async_update_data(self) -> DataT:
+        """Fetch, then plan the next refresh (after a failure too, but not after rejected credentials)."""
+        self.last_refresh = dt_util.utcnow()
+        replan = True
+        try:
+            return await self.async_fetch()
+        except ConfigEntryAuthFailed:
+            replan = False  # HA starts re-authentication; no polls until it is done
+            raise
+        except UpdateFailed as err:
+            if err.retry_after is not None:
+                self._retry_at = self.last_refresh + timedelta(seconds=err.retry_after)
+            raise
+        finally:
+            if replan:
+                self.async_reschedule()
+            else:
+                self._cancel()
+
+    @callback
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Add a listener; the first one plans the first scheduled refresh."""
+        remove = super().async_add_listener(update_callback, context)
+        if self._cancel_timer is None:
+            self.async_reschedule()
+        return remove
 
     @callback
     def async_reschedule(self) -> None:
-        """Ask the policy again, e.g. after push connected or dropped."""
-        if self._listeners:
-            self._schedule_refresh()
-
-    @callback
-    def _schedule_refresh(self) -> None:
-        """Schedule the next refresh at the time the policy answers."""
-        self._async_unsub_refresh()
-        self.next_refresh = None
-        if self.config_entry.pref_disable_polling:
+        """Plan the next refresh from the policy, e.g. after push connected or dropped."""
+        self._cancel()
+        if self._shut_down or self.config_entry.pref_disable_polling:
             return
         now = dt_util.utcnow()
         due = self.policy.next_refresh(now, self.last_refresh)
         if due is None:
             return
-        if self._retry_after is not None:
-            due = max(due, now + timedelta(seconds=self._retry_after))
-            self._retry_after = None
+        if self._retry_at is not None:
+            due = max(due, self._retry_at)
+            self._retry_at = None
         self.next_refresh = due
-        self._unsub_refresh = async_track_point_in_utc_time(
+        self._cancel_timer = async_track_point_in_utc_time(
             self.hass, self._on_due, dt_util.as_utc(due)
         )
 
+    async def async_shutdown(self) -> None:
+        """Cancel the planned refresh and plan no more."""
+        self._shut_down = True
+        self._cancel()
+        await super().async_shutdown()
+
+    @callback
+    def _cancel(self) -> None:
+        self.next_refresh = None
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = None
+
     @callback
     def _on_due(self, _now: datetime) -> None:
-        self._unsub_refresh = None
+        self._cancel_timer = None
+        self.next_refresh = None
+        if self.hass.is_stopping:
+            return
         self.config_entry.async_create_background_task(
             self.hass,
-            self._handle_refresh_interval(),
+            self.async_refresh(),
             name=f"{self.name} - {self.config_entry.title} - refresh",
             eager_start=True,
         )
-
-    async def _async_refresh(self, *args: Any, **kwargs: Any) -> None:
-        """Refresh, remembering when it started: the base plans the next one before it returns."""
-        self.last_refresh = dt_util.utcnow()
-        self.next_refresh = None
-        await super()._async_refresh(*args, **kwargs)

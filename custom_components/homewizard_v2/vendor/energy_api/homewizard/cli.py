@@ -15,7 +15,7 @@ import aiohttp
 from ..errors import EnergyApiError
 from .ca import HOMEWIZARD_CA_PEM
 from .client import HomeWizardClient
-from .tls import create_ssl_context
+from .connection import SslContexts, connect
 from .websocket import HomeWizardWebSocket, Update
 
 
@@ -61,15 +61,10 @@ async def _client(
     session: aiohttp.ClientSession, args: argparse.Namespace
 ) -> HomeWizardClient:
     ca = args.ca.read_text() if args.ca else HOMEWIZARD_CA_PEM
-    probe_client = HomeWizardClient(
-        session, args.host, ssl_context=create_ssl_context(ca, check_hostname=False)
-    )
-    probe = await probe_client.probe()
-    return HomeWizardClient(
+    return await connect(
         session,
         args.host,
-        ssl_context=create_ssl_context(ca),
-        tls_name=probe.tls_name,
+        SslContexts.from_ca(ca),
         token=getattr(args, "token", None),
     )
 

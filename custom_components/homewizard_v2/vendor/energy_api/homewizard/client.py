@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 import contextlib
 from dataclasses import dataclass
+import re
 import ssl
 import time
 from typing import Any
@@ -21,7 +22,7 @@ from ..errors import (
     VendorApiError,
 )
 from ..redact import SECRET_KEYS
-from ..transport import NO_RETRY, JsonTransport
+from ..transport import NO_RETRY, JsonTransport, certificate_reason
 from .const import API_MAJOR, API_VERSION_HEADER, USER_NAME_PREFIX, Permission
 from .models import Batteries, Device, Measurement, System
 from .tls import tls_name
@@ -29,6 +30,14 @@ from .tls import tls_name
 
 class PairingNotEnabledError(VendorApiError):
     """The device's button was not pressed (recently enough) to create a token."""
+
+
+class RequestRejectedError(VendorApiError):
+    """The device rejected the request as invalid (HTTP 400); `code` says why."""
+
+
+class InvalidUserNameError(RequestRejectedError):
+    """The device rejected the user name asked for a token (empty, too long, bad characters)."""
 
 
 class UnsupportedError(VendorApiError):
@@ -42,25 +51,49 @@ class V1OnlyError(CannotConnectError):
 # Identifiers kept out of debug logs along with the secrets.
 IDENTIFYING_KEYS = frozenset({"serial", "unique_id", "wifi_ssid"})
 
-_ERRORS: dict[str, type[VendorApiError]] = {
-    "user:creation-not-enabled": PairingNotEnabledError,
+# A bare error code, as the device sends in plain text (`telegram:no-telegram-received`).
+_CODE = re.compile(r"[a-z]+(:[a-z0-9_-]+)+")
+_NAME_REJECTED = (InvalidUserNameError, "The device does not accept this user name")
+_CODE_ERRORS: dict[str, tuple[type[VendorApiError], str]] = {
+    "user:creation-not-enabled": (
+        PairingNotEnabledError,
+        "Press the device's button first",
+    ),
+    "user:invalid-prefix": _NAME_REJECTED,
+    "user:name-empty": _NAME_REJECTED,
+    "user:name-invalid": _NAME_REJECTED,
+    "user:name-too-long": _NAME_REJECTED,
 }
 
 
 def map_error(status: int, body: Any) -> EnergyApiError | None:
-    """Map a `{"error": "scope:code"}` body to the shared error types."""
-    code = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(code, str):
-        return (
-            UnsupportedError("404", "Not supported by this device")
-            if status == 404
-            else None
-        )
-    if code == "user:unauthorized" or status == 401:
-        return AuthenticationError(code)
+    """Map a device's answer to a typed error that keeps the device's error code.
+
+    `body` is the decoded JSON (`{"error": "scope:code"}`), or for an error status its
+    short plain text; None falls back to the transport's mapping by status.
+    """
+    code = _error_code(status, body)
+    if status == 401 or code == "user:unauthorized":
+        return AuthenticationError(code or "HTTP 401")
     if status == 404:
-        return UnsupportedError(code, "Not supported by this device")
-    return _ERRORS.get(code, VendorApiError)(code, f"HTTP {status}")
+        return UnsupportedError(code or "404", "Not supported by this device")
+    if code is None:
+        return None
+    kind, message = _CODE_ERRORS.get(code) or (
+        (RequestRejectedError, "HTTP 400")
+        if status == 400
+        else (VendorApiError, f"HTTP {status}")
+    )
+    return kind(code, message)
+
+
+def _error_code(status: int, body: Any) -> str | None:
+    if isinstance(body, dict):
+        code = body.get("error")
+        return code if isinstance(code, str) and code else None
+    if status >= 400 and isinstance(body, str) and _CODE.fullmatch(body):
+        return body
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +123,19 @@ class HomeWizardClient:
         ssl_context: ssl.SSLContext,
         token: str | None = None,
         tls_name: str | None = None,
+        identity: str | None = None,
         timeout: float = 10.0,
     ) -> None:
-        """Prepare a client; `ssl_context` decides which CA is trusted (HomeWizard's in production)."""
+        """Prepare a client; `ssl_context` decides which CA is trusted (HomeWizard's in production).
+
+        `tls_name` is the name every handshake verifies; `identity` (`appliance/<type>/<serial>`)
+        is only kept out of logs and error messages. `connect()` sets both from a probe.
+        """
         self.host = host
         self.token = token
         self.ssl_context = ssl_context
         self.tls_name = tls_name
+        self.identity = identity
         self._transport = JsonTransport(
             session,
             f"https://{_bracket(host)}",
@@ -105,9 +144,20 @@ class HomeWizardClient:
             server_hostname=tls_name,
             headers={API_VERSION_HEADER: API_MAJOR},
             error_mapper=map_error,
-            secrets=lambda: [self.token, self.tls_name],
+            secrets=self._secrets,
             secret_keys=SECRET_KEYS | IDENTIFYING_KEYS,
         )
+
+    def _secrets(self) -> list[str | None]:
+        """Return the values kept out of logs and errors: token, names and serial."""
+        serial = self.identity.rsplit("/", 1)[-1] if self.identity else None
+        return [
+            self.token,
+            self.tls_name,
+            self.identity,
+            serial,
+            serial and serial.upper(),
+        ]
 
     @property
     def ws_url(self) -> str:
@@ -140,24 +190,32 @@ class HomeWizardClient:
         """
         try:
             cert = await self._peer_certificate()
+        except (
+            ssl.SSLCertVerificationError,
+            aiohttp.ClientConnectorCertificateError,
+        ) as err:
+            raise CertificateError(
+                f"The certificate of the device at {self.host} is not trusted: "
+                f"{certificate_reason(err)}"
+            ) from err
+        except (OSError, TimeoutError) as err:
+            # No TLS here at all: perhaps a device that only speaks plain API v1.
+            if await self._answers_v1():
+                raise V1OnlyError(
+                    "Only API v1 answers: update the firmware or use v1"
+                ) from err
+            raise _unreachable(self.host, err) from err
+        try:
             async with self.session.get(
                 f"https://{_bracket(self.host)}/api",
                 ssl=self.ssl_context,
                 timeout=aiohttp.ClientTimeout(total=self._transport.timeout),
             ) as resp:
                 status = resp.status
-        except (
-            ssl.SSLCertVerificationError,
-            aiohttp.ClientConnectorCertificateError,
-        ) as err:
-            raise CertificateError(str(err)) from err
         except (OSError, aiohttp.ClientError, TimeoutError) as err:
-            if await self._answers_v1():
-                raise V1OnlyError(
-                    "Only API v1 answers: update the firmware or use v1"
-                ) from err
-            raise CannotConnectError(str(err) or type(err).__name__) from err
-        identity, name = tls_name(cert, None)
+            # It speaks TLS: never send it plain HTTP.
+            raise _unreachable(self.host, err) from err
+        identity, name = tls_name(cert)
         if status != 401:
             raise InvalidResponseError(
                 f"Not a HomeWizard API v2 device (HTTP {status})"
@@ -179,7 +237,11 @@ class HomeWizardClient:
 
     async def _answers_v1(self) -> bool:
         transport = JsonTransport(
-            self.session, f"http://{_bracket(self.host)}", timeout=3, retry=NO_RETRY
+            self.session,
+            f"http://{_bracket(self.host)}",
+            timeout=3,
+            retry=NO_RETRY,
+            secret_keys=SECRET_KEYS | IDENTIFYING_KEYS,
         )
         try:
             data = await transport.request("GET", "/api")
@@ -249,13 +311,17 @@ class HomeWizardClient:
 
     async def telegram(self) -> str:
         """Return the last raw DSMR telegram (P1 meters)."""
+        # The telegram names the smart meter (its equipment id): kept out of logs.
         reply = await self._transport.send(
-            "GET", "/api/telegram", headers=self._headers()
+            "GET", "/api/telegram", headers=self._headers(), log_body=False
         )
         return reply.body.decode("utf-8", errors="replace")
 
     async def create_token(self, name: str) -> str:
-        """Ask for a token; raise `PairingNotEnabledError` until the button is pressed."""
+        """Ask for a token; raise `PairingNotEnabledError` until the button is pressed.
+
+        `InvalidUserNameError` when the device does not accept `name`.
+        """
         data = await self._transport.request(
             "POST", "/api/user", json_body={"name": _user_name(name)}
         )
@@ -272,15 +338,21 @@ class HomeWizardClient:
         interval: float = 1.0,
         waiting: Callable[[float], None] | None = None,
     ) -> str:
-        """Ask for a token every `interval` s until the button is pressed (up to `patience` s)."""
+        """Ask for a token every `interval` s until the button is pressed; return it.
+
+        `waiting(seconds left)` is called before each wait. Raise `PairingNotEnabledError`
+        only when `patience` s pass without a press; any other error at once.
+        """
         deadline = time.monotonic() + patience
         while True:
             try:
                 self.token = await self.create_token(name)
-            except PairingNotEnabledError:
+            except PairingNotEnabledError as err:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise
+                    raise PairingNotEnabledError(
+                        err.code, f"The button was not pressed within {patience:g} s"
+                    ) from err
                 if waiting is not None:
                     waiting(left)
                 await asyncio.sleep(min(interval, left))
@@ -327,6 +399,10 @@ def _without_none(**values: Any) -> dict[str, Any]:
     if not body:
         raise ValueError("Nothing to change")
     return body
+
+
+def _unreachable(host: str, err: BaseException) -> CannotConnectError:
+    return CannotConnectError(f"Cannot reach {host}: {str(err) or type(err).__name__}")
 
 
 def _split(host: str) -> tuple[str, int]:

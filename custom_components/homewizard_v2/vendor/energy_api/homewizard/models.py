@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+import math
+import string
 from typing import Any, Self
 
 from ..errors import InvalidResponseError
@@ -12,14 +14,21 @@ from .const import IDENTITY_TYPES, BatteryMode, Permission
 
 
 def _number(value: Any) -> float | None:
+    """Return a finite number within float range; anything else (NaN, 10**400) is absent."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _count(value: Any) -> int | None:
     number = _number(value)
-    return None if number is None or number != int(number) else int(number)
+    if number is None or not number.is_integer():
+        return None
+    return value if isinstance(value, int) else int(number)
 
 
 def _text(value: Any) -> str | None:
@@ -92,11 +101,19 @@ def identity_for(product_type: str, serial: str) -> str:
     return f"appliance/{kind}/{serial.lower()}"
 
 
-def _version(text: str) -> tuple[int, ...]:
+def _version(text: str) -> tuple[tuple[int, str], ...]:
+    """Return a sortable key of `x.y.z`: the ASCII digits of each part, compared as numbers.
+
+    Parts compare by length, then text: no part is ever converted to an int (which a
+    5000-digit part or a non-ASCII digit such as "²" would make fail). Trailing zero
+    parts are dropped, so "2.3" equals "2.3.0".
+    """
     parts = []
     for part in text.split("."):
-        digits = "".join(ch for ch in part if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
+        digits = "".join(ch for ch in part if ch in string.digits).lstrip("0")
+        parts.append((len(digits), digits))
+    while parts and parts[-1] == (0, ""):
+        parts.pop()
     return tuple(parts)
 
 
@@ -204,8 +221,9 @@ class Measurement:
     # Plug-In Battery
     state_of_charge_pct: float | None = None
     cycles: int | None = None
-    # Connected meters, and data points this client does not know yet
-    external: tuple[ExternalMeter, ...] = ()
+    # Connected meters (None: the list was not reported), and data points this client
+    # does not know yet
+    external: tuple[ExternalMeter, ...] | None = None
     unknown: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -222,24 +240,18 @@ class Measurement:
         if values.get("tariff") not in (None, 1, 2, 3, 4):
             values["tariff"] = None
         externals = obj.get("external")
-        parsed = (
-            ExternalMeter.from_json(item)
-            for item in externals or ()
-            if isinstance(externals, list)
-        )
         return cls(
             **values,
-            external=tuple(m for m in parsed if m is not None),
+            external=_external_meters(externals)
+            if isinstance(externals, list)
+            else None,
             unknown=unknown,
         )
 
-    def changed_fields(self, other: Measurement) -> frozenset[str]:
-        """Return the names of the data points (and `external`) that differ from `other`."""
-        return frozenset(
-            name
-            for name in _COMPARED_FIELDS
-            if getattr(self, name) != getattr(other, name)
-        )
+
+def _external_meters(items: list[Any]) -> tuple[ExternalMeter, ...]:
+    parsed = (ExternalMeter.from_json(item) for item in items)
+    return tuple(meter for meter in parsed if meter is not None)
 
 
 _PARSERS = {
@@ -256,7 +268,6 @@ _MEASUREMENT_FIELDS: dict[str, Callable[[Any], Any]] = {
     for spec in fields(Measurement)
     if spec.name not in ("external", "unknown")
 }
-_COMPARED_FIELDS = (*_MEASUREMENT_FIELDS, "external")
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +324,9 @@ class Batteries:
         raw = obj.get("permissions")
         permissions = None
         if isinstance(raw, list):
-            permissions = frozenset(Permission(p) for p in raw if p in set(Permission))
+            permissions = frozenset(
+                Permission(p) for p in raw if isinstance(p, str) and p in _PERMISSIONS
+            )
         return cls(
             mode=_text(obj.get("mode")),
             permissions=permissions,
@@ -328,4 +341,8 @@ class Batteries:
     @property
     def known_mode(self) -> BatteryMode | None:
         """Return the mode if this client knows it."""
-        return BatteryMode(self.mode) if self.mode in set(BatteryMode) else None
+        return BatteryMode(self.mode) if self.mode in _MODES else None
+
+
+_PERMISSIONS = frozenset(Permission)
+_MODES = frozenset(BatteryMode)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-import logging
-from typing import Any
+from collections.abc import Callable, Coroutine
+from contextlib import suppress
+from typing import Any, Protocol
 
-from ..errors import EnergyApiError
-
-_LOGGER = logging.getLogger(__name__)
+import aiohttp
 
 # A held measurement is handed over this long after the interval if no newer push came
 # (the values stood still).
@@ -21,83 +19,124 @@ PAUSE_FROM = 3.0
 RESUBSCRIBE_LEAD = 0.5
 
 type Frame = dict[str, Any]
+type Send = Callable[[Frame], Coroutine[Any, Any, None]]
+
+
+class Timer(Protocol):
+    """A scheduled call."""
+
+    def cancel(self) -> None:
+        """Do not make the call."""
+
+
+class Clock(Protocol):
+    """What timing needs of an event loop: its time and calls at a time."""
+
+    def time(self) -> float:
+        """Return the current time in seconds."""
+
+    def call_at(self, when: float, callback: Callable[[], object]) -> Timer:
+        """Call `callback` at `when`."""
 
 
 class MeasurementPacer:
-    """Hands over at most one measurement frame per `interval` seconds.
+    """The one throttle of the push path: at most one measurement per `interval` s.
 
-    The first push after the interval goes through at once, so what is handed over is
-    fresh; pushes in between are held back unparsed, and the last one is handed over
-    `HELD_GRACE` s after the interval only if no newer push came. Other frames are not
-    its business. `send` queues a frame to the device (subscribe, unsubscribe).
+    `offer` returns what to hand over now. The first measurement after the interval
+    goes through at once, so what is handed over is fresh; those in between are held
+    back unparsed (None), and the last one goes to `release` `HELD_GRACE` s after the
+    interval only if no newer one came. Other frames always go through.
+
+    With `send` (the connection's), from `PAUSE_FROM` s on, measurements are
+    unsubscribed after each hand-over and subscribed again `RESUBSCRIBE_LEAD` s before
+    the next is due.
     """
 
     def __init__(
         self,
         interval: float,
-        hand_over: Callable[[Frame], None],
-        send: Callable[[Frame], None],
+        release: Callable[[Frame], None],
         *,
-        pause: bool,
+        send: Send | None = None,
+        clock: Clock | None = None,
     ) -> None:
-        """Pace to `interval`; `pause` allows unsubscribing between hand-overs."""
+        """Pace to `interval` on `clock` (the running loop by default)."""
         self._interval = interval
-        self._hand_over = hand_over
-        self._send = send
-        self._pause = pause and interval >= PAUSE_FROM
-        self._loop = asyncio.get_running_loop()
+        self._release = release
+        self._send = send if interval >= PAUSE_FROM else None
+        self._clock: Clock = clock or asyncio.get_running_loop()
         self._due = float("-inf")
         self._held: Frame | None = None
-        self._held_timer: asyncio.TimerHandle | None = None
-        self._resubscribe_timer: asyncio.TimerHandle | None = None
+        self._held_timer: Timer | None = None
+        self._resubscribe_timer: Timer | None = None
+        self._sending: set[asyncio.Task[None]] = set()
 
-    def offer(self, frame: Frame) -> bool:
-        """Take a measurement frame (True); leave any other frame to the caller."""
+    def offer(self, frame: Frame) -> Frame | None:
+        """Return `frame` if it is to be handed over now; None if it is held."""
         if frame.get("type") != "measurement":
-            return False
-        if self._loop.time() >= self._due:
-            self._drop_held()
-            self._hand_over_now(frame)
-            return True
+            return frame
+        now = self._clock.time()
+        if now >= self._due:
+            self._start_interval(now)
+            return frame
         self._held = frame
         if self._held_timer is None:
-            self._held_timer = self._loop.call_at(
+            self._held_timer = self._clock.call_at(
                 self._due + HELD_GRACE, self._release_held
             )
-        return True
+        return None
 
     def close(self) -> None:
-        """Stop the timers; a held frame is dropped."""
+        """Stop the timers and sends; a held frame is dropped."""
         self._drop_held()
-        if self._resubscribe_timer is not None:
-            self._resubscribe_timer.cancel()
-            self._resubscribe_timer = None
+        self._cancel_resubscribe()
+        for task in self._sending:
+            task.cancel()
 
-    def _hand_over_now(self, frame: Frame) -> None:
-        self._due = self._loop.time() + self._interval
-        self._hand_over(frame)
-        if self._pause:
-            self.close()
-            self._send({"type": "unsubscribe", "data": "measurement"})
-            self._resubscribe_timer = self._loop.call_at(
-                self._due - RESUBSCRIBE_LEAD, self._resubscribe
+    def _start_interval(self, now: float) -> None:
+        """Note a hand-over at `now`; pause measurements until shortly before the next."""
+        self._due = now + self._interval
+        self._drop_held()
+        if (send := self._send) is not None:
+            self._cancel_resubscribe()
+            self._request(send, "unsubscribe")
+            self._resubscribe_timer = self._clock.call_at(
+                self._due - RESUBSCRIBE_LEAD, lambda: self._resubscribe(send)
             )
-
-    def _resubscribe(self) -> None:
-        self._resubscribe_timer = None
-        self._send({"type": "subscribe", "data": "measurement"})
 
     def _release_held(self) -> None:
         frame, self._held, self._held_timer = self._held, None, None
-        if frame is None:
-            return
-        try:
-            self._hand_over_now(frame)
-        except EnergyApiError as err:
-            _LOGGER.debug("Held measurement not handed over: %s", err)
+        if frame is not None:
+            self._start_interval(self._clock.time())
+            self._release(frame)
+
+    def _resubscribe(self, send: Send) -> None:
+        self._resubscribe_timer = None
+        self._request(send, "subscribe")
+
+    def _request(self, send: Send, kind: str) -> None:
+        """Send `kind` for measurements; it is written at once unless the socket is busy."""
+        frame = {"type": kind, "data": "measurement"}
+        task = asyncio.Task(
+            _quietly(send(frame)), loop=asyncio.get_running_loop(), eager_start=True
+        )
+        if not task.done():
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
 
     def _drop_held(self) -> None:
         self._held = None
         if self._held_timer is not None:
             self._held_timer.cancel()
             self._held_timer = None
+
+    def _cancel_resubscribe(self) -> None:
+        if self._resubscribe_timer is not None:
+            self._resubscribe_timer.cancel()
+            self._resubscribe_timer = None
+
+
+async def _quietly(sending: Coroutine[Any, Any, None]) -> None:
+    """Await `sending`; a connection closing meanwhile ends its session anyway."""
+    with suppress(aiohttp.ClientError, OSError):
+        await sending
