@@ -155,6 +155,55 @@ async def test_revoked_token_starts_reauth(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+# Values fuzzing found to crash the old parsers: a huge integer, a number as the meter
+# list, an object as the tariff.
+BAD_VALUES = {"power_w": 10**400, "external": 1, "tariff": {"a": []}}
+
+
+async def test_bad_pushed_values_never_freeze_entities(
+    hass: HomeAssistant, start_device: StartDevice, caplog: pytest.LogCaptureFixture
+) -> None:
+    p1 = await start_device("p1_3phase", push_interval=0.05)
+    entry = await set_up(hass, p1.entry(**{CONF_MIN_WRITE_INTERVAL: 0}))
+    await wait_for(hass, lambda: p1.device.ws_connections == 1)
+    p1.device.extra_measurement_fields = BAD_VALUES
+    # The bad value is absent, the rest of the push is taken in.
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "unavailable")
+    p1.device.extra_measurement_fields = {}
+    p1.device.set_power(55)
+    await wait_for(hass, lambda: hass.states.get(POWER).state == "55.0")
+    # The same connection delivered it: push never stopped.
+    assert p1.device.ws_connections == 1
+    assert entry.runtime_data.next_refresh is None
+    assert tracebacks(caplog) == []
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_bad_polled_values_never_freeze_entities(
+    hass: HomeAssistant,
+    start_device: StartDevice,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    kwh = await start_device("p1_3phase")
+    entry = await set_up(hass, kwh.entry(**{CONF_UPDATE_METHOD: UPDATE_POLL}))
+    kwh.device.extra_measurement_fields = BAD_VALUES
+    for _ in range(2):
+        freezer.tick(timedelta(seconds=5))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(POWER).state == "unavailable"
+    assert hass.states.get("sensor.p1_meter_energy_import").state != "unavailable"
+    kwh.device.extra_measurement_fields = {}
+    kwh.device.set_power(66)
+    freezer.tick(timedelta(seconds=5))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(POWER).state == "66.0"
+    assert tracebacks(caplog) == []
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_rejection_that_passes_ends_reauth_without_reload(
     hass: HomeAssistant, start_device: StartDevice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
