@@ -116,7 +116,13 @@ async def test_polling_fallback_and_recovery(
     # Neither path delivers: unavailable, logged once.
     p1.device.set_fault(Fault(FaultKind.DROP))
     await wait_for(hass, lambda: hass.states.get(POWER).state == "unavailable")
-    await asyncio.sleep(2.5)
+    for _ in range(2):  # two more failed polls, due at once
+        due = coordinator.next_refresh
+        assert due is not None
+        async_fire_time_changed(hass, due)
+        await wait_for(
+            hass, lambda due=due: coordinator.next_refresh not in (None, due)
+        )
     assert caplog.text.count("Error fetching") == 1
     assert tracebacks(caplog) == []
     # Push is back.
