@@ -1,4 +1,4 @@
-"""Add config entries for the simulated devices of scripts/develop to config/.storage.
+"""Add config entries for the simulated devices of scripts/develop to CONFIG_DIR/.storage.
 
 Usage: python scripts/develop_entries.py CONFIG_DIR ENTRY_JSON [ENTRY_JSON ...]
 where each ENTRY_JSON is {"domain", "title", "unique_id", "data"}. Entries whose

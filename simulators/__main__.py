@@ -1,6 +1,6 @@
-"""Command line: `python -m simulators <device> --port N [--host H] [--tls]`.
+"""Command line: `python -m simulators <device> --port N [--host H] [--tls [--ca-dir D]]`.
 
-Device options such as `--serial` and `--token` go to the device's `configure`.
+Device options such as `--serial`, `--token` and `--state` go to the device's `configure`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import tempfile
 from .base import SimulatedDevice
 from .registry import DEVICES
 from .runner import start_simulator
-from .tls import TestCA
+from .tls import CA_FILE, TestCA
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -33,9 +33,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--tls", action="store_true", help="serve HTTPS with a fresh test CA"
     )
+    parser.add_argument(
+        "--ca-dir",
+        type=Path,
+        help="with --tls: use the CA kept in this folder (created there if missing)",
+    )
     parser.add_argument("--serial", help="device serial number, if it has one")
     parser.add_argument("--token", help="pre-authorise this API token, if supported")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--state", help="keep the device's counters in this JSON file across restarts"
+    )
+    args = parser.parse_args(argv)
+    if args.ca_dir is not None and not args.tls:
+        parser.error("--ca-dir needs --tls")
+    return args
 
 
 def say(line: str) -> None:
@@ -44,16 +55,25 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
-def tls_context(host: str, device: SimulatedDevice | None = None) -> ssl.SSLContext:
-    """Create a test CA, write its PEM to a temporary file and return a server context.
+def tls_context(
+    host: str, device: SimulatedDevice | None = None, ca_dir: Path | None = None
+) -> ssl.SSLContext:
+    """Return a server context signed by a test CA, and say where its PEM is.
 
-    The certificate is `device.server_certificate(ca, host)`, by default one
-    for `host`, localhost and 127.0.0.1.
+    The CA is the one kept in `ca_dir` (see `TestCA.kept_in`), or else a new
+    one written to a temporary folder. The certificate is
+    `device.server_certificate(ca, host)`, by default one for `host`,
+    localhost and 127.0.0.1.
     """
-    ca = TestCA.create()
-    ca_path = Path(tempfile.mkdtemp(prefix="sim-ca-"), "ca.pem")
-    ca_path.write_bytes(ca.ca_pem)
-    say(f"CA certificate written to {ca_path}")
+    if ca_dir is None:
+        ca = TestCA.create()
+        ca_path = Path(tempfile.mkdtemp(prefix="sim-ca-"), CA_FILE)
+        ca_path.write_bytes(ca.ca_pem)
+        say(f"CA certificate written to {ca_path}")
+    else:
+        ca, created = TestCA.kept_in(ca_dir)
+        ca_path = (ca_dir / CA_FILE).resolve()
+        say(f"CA certificate {'written to' if created else 'read from'} {ca_path}")
     if device is None:
         device = SimulatedDevice()
     return ca.server_context(device.server_certificate(ca, host))
@@ -85,14 +105,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     device = DEVICES[args.device]()
     options = {
         name: value
-        for name in ("serial", "token")
+        for name in ("serial", "token", "state")
         if (value := getattr(args, name)) is not None
     }
     try:
         device.configure(options)
     except ValueError as err:
         sys.exit(f"python -m simulators: error: {err}")
-    context = tls_context(args.host, device) if args.tls else None
+    context = tls_context(args.host, device, args.ca_dir) if args.tls else None
     asyncio.run(serve(device, args.host, args.port, context))
 
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+import datetime as dt
 
 from .base import SimulatedDevice
 from .demo import DemoMeter
 from .homewizard import HomeWizardDevice
 
+
+def _homewizard(model: str) -> Callable[[], HomeWizardDevice]:
+    """Return a factory of `model` devices whose clock shows the local time."""
+
+    def create() -> HomeWizardDevice:
+        local = dt.datetime.now(dt.UTC).astimezone().replace(tzinfo=None)
+        return HomeWizardDevice(model, start_time=local.replace(microsecond=0))
+
+    return create
+
+
 DEVICES: dict[str, Callable[[], SimulatedDevice]] = {
     "demo": DemoMeter,
-    "homewizard-p1": partial(HomeWizardDevice, "p1_3phase"),
-    "homewizard-p1-1phase": partial(HomeWizardDevice, "p1_1phase"),
-    "homewizard-kwh1": partial(HomeWizardDevice, "kwh1"),
-    "homewizard-kwh3": partial(HomeWizardDevice, "kwh3"),
-    "homewizard-battery": partial(HomeWizardDevice, "battery"),
+    "homewizard-p1": _homewizard("p1_3phase"),
+    "homewizard-p1-1phase": _homewizard("p1_1phase"),
+    "homewizard-kwh1": _homewizard("kwh1"),
+    "homewizard-kwh3": _homewizard("kwh3"),
+    "homewizard-battery": _homewizard("battery"),
 }

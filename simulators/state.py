@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import math
+import os
+from pathlib import Path
 import random
 
 NOISE_POINTS = 64
@@ -77,3 +79,11 @@ class EnergyMeter:
             "energy_import_kwh": round(self.import_kwh, 4),
             "energy_export_kwh": round(self.export_kwh, 4),
         }
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file: readers see old or new, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

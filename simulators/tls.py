@@ -1,11 +1,13 @@
-"""A throwaway certificate authority for TLS simulators."""
+"""A test certificate authority for TLS simulators: throwaway or kept in a folder."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 import datetime as dt
+import fcntl
 import ipaddress
+import os
 from pathlib import Path
 import ssl
 import tempfile
@@ -17,6 +19,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 VALID_BEFORE = dt.timedelta(days=1)
 VALID_FOR = dt.timedelta(days=30)
+KEPT_VALID_FOR = dt.timedelta(days=3650)
+CA_FILE = "ca.pem"
+CA_KEY_FILE = "ca-key.pem"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +71,12 @@ class TestCA:
         self.certificate = certificate
 
     @classmethod
-    def create(cls, name: str = "Energy Simulators Test CA") -> TestCA:
-        """Generate a new CA valid from a day ago for 30 days."""
+    def create(
+        cls,
+        name: str = "Energy Simulators Test CA",
+        valid_for: dt.timedelta = VALID_FOR,
+    ) -> TestCA:
+        """Generate a new CA valid from a day ago for `valid_for` (30 days)."""
         key = ec.generate_private_key(ec.SECP256R1())
         now = dt.datetime.now(dt.UTC)
         public = key.public_key()
@@ -78,7 +87,7 @@ class TestCA:
             .public_key(public)
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - VALID_BEFORE)
-            .not_valid_after(now + VALID_FOR)
+            .not_valid_after(now + valid_for)
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(_key_usage(ca=True), critical=True)
             .add_extension(
@@ -92,10 +101,42 @@ class TestCA:
         )
         return cls(key, certificate)
 
+    @classmethod
+    def kept_in(cls, folder: Path) -> tuple[TestCA, bool]:
+        """Return the CA kept in `folder` and whether this call created it.
+
+        The first call creates a CA valid for ten years and writes `ca.pem` and
+        `ca-key.pem` (owner-only) into `folder`; later calls, from any process,
+        read them, so every simulator using `folder` shares one CA.
+        """
+        folder.mkdir(parents=True, exist_ok=True)
+        cert_path, key_path = folder / CA_FILE, folder / CA_KEY_FILE
+        with (folder / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if cert_path.exists() and key_path.exists():
+                key = serialization.load_pem_private_key(
+                    key_path.read_bytes(), password=None
+                )
+                if not isinstance(key, ec.EllipticCurvePrivateKey):
+                    raise TypeError(f"{key_path} is not an EC private key")
+                certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+                return cls(key, certificate), False
+            ca = cls.create(valid_for=KEPT_VALID_FOR)
+            descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "wb") as key_file:
+                key_file.write(ca.key_pem)
+            cert_path.write_bytes(ca.ca_pem)
+            return ca, True
+
     @property
     def ca_pem(self) -> bytes:
         """Return the CA certificate, PEM-encoded."""
         return self.certificate.public_bytes(serialization.Encoding.PEM)
+
+    @property
+    def key_pem(self) -> bytes:
+        """Return the CA's private key, PEM-encoded and unencrypted."""
+        return _key_pem(self._key)
 
     def issue(
         self,

@@ -163,6 +163,9 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for a token about once a second while the user presses the button."""
+        if self._token is not None:
+            # Paired already: a late look at the flow must not pair a second time.
+            return self.async_show_progress_done(next_step_id="finish")
         if self._pairing is None:
             self._pairing = self.hass.async_create_task(self._async_pair())
         if not self._pairing.done():
@@ -232,7 +235,7 @@ class HomeWizardConfigFlow(ConfigFlow, domain=DOMAIN):
             )
             device = await client.device()
         except EnergyApiError as err:
-            self._pairing_failure = err
+            self._pairing_failure, self._token = err, None
             return await self.async_step_pair_failed()
         data = {
             CONF_HOST: self._host,

@@ -35,6 +35,7 @@ from .vendor.energy_api.homewizard import (
     Measurement,
     ProductType,
     System,
+    Topic,
     UnsupportedError,
     Update,
 )
@@ -128,6 +129,8 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
             self.client,
             self.async_apply_update,
             on_connection=self._on_push_connection,
+            topics=(Topic.MEASUREMENT, Topic.SYSTEM)
+            + ((Topic.BATTERIES,) if self.has_battery_group else ()),
             backoff=PUSH_BACKOFF,
             min_interval=self.config_entry.options.get(
                 CONF_MIN_WRITE_INTERVAL, DEFAULT_MIN_WRITE_INTERVAL

@@ -42,6 +42,22 @@ class BatterySource(Source):
         self.discharged_wh = 0.0
         self._last = clock()
 
+    def counters(self) -> dict[str, Any]:
+        """Return the counters and the state of charge."""
+        return {
+            "import_kwh": self.import_kwh,
+            "export_kwh": self.export_kwh,
+            "discharged_wh": self.discharged_wh,
+            "state_of_charge_pct": self.state_of_charge_pct,
+        }
+
+    def restore(self, counters: dict[str, Any]) -> None:
+        """Continue from saved counters and state of charge."""
+        self.import_kwh = float(counters["import_kwh"])
+        self.export_kwh = float(counters["export_kwh"])
+        self.discharged_wh = float(counters["discharged_wh"])
+        self.state_of_charge_pct = float(counters["state_of_charge_pct"])
+
     def _clamped(self, power: float) -> float:
         if (self.state_of_charge_pct >= 100.0 and power > 0) or (
             self.state_of_charge_pct <= 0.0 and power < 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 import datetime as dt
+import json
+from pathlib import Path
 import re
 import time
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from simulators.base import SimulatedDevice
+from simulators.state import write_atomically
 from simulators.tls import ServerCert, TestCA
 
 from .batteries import V2_1, BatteryGroup
@@ -20,14 +23,15 @@ from .certs import homewizard_certificate
 from .common import ApiError, is_number, parse_version
 from .handlers import ApiHandlers
 from .kwh import KwhSource
-from .measurement import P1Source, Source
+from .measurement import EPOCH, P1Source, Source
 from .models import MODELS, HomeWizardModel, Kind
 from .telegram import build_telegram
 from .users import UserStore
 from .websocket import WebSocketHub
 
-DEFAULT_START = dt.datetime(2025, 6, 28, 14, 12, 34)  # noqa: DTZ001 - device time has no zone
 SERIAL_RE = re.compile(r"^[0-9a-f]{12}$")
+# Besides the energy totals, the measurement fields a restarted device continues from.
+KEPT_FIELDS = ("monthly_power_peak_w", "state_of_charge_pct", "cycles")
 
 
 def _source(
@@ -59,7 +63,7 @@ class HomeWizardDevice(SimulatedDevice):
         serial: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         seed: int = 0,
-        start_time: dt.datetime = DEFAULT_START,
+        start_time: dt.datetime = EPOCH,
         push_interval: float = 1.0,
         ws_auth_timeout: float = 40.0,
         to_full_duration: float = 20.0,
@@ -97,6 +101,8 @@ class HomeWizardDevice(SimulatedDevice):
         self.ws_auth_timeout = ws_auth_timeout
         self.cert_with_san = cert_with_san
         self._booted_at = clock()
+        self._state_file: Path | None = None
+        self._saved: dict[str, Any] = {}
         self.ws = WebSocketHub(self)
         self._handlers = ApiHandlers(self)
 
@@ -128,14 +134,32 @@ class HomeWizardDevice(SimulatedDevice):
         return homewizard_certificate(ca, self, with_san=self.cert_with_san)
 
     def configure(self, options: Mapping[str, str]) -> None:
-        """Apply `--serial` and `--token` (a pre-authorised `local/cli` token)."""
-        unknown = set(options) - {"serial", "token"}
+        """Apply `--serial`, `--token` (a pre-authorised `local/cli` token) and `--state`."""
+        unknown = set(options) - {"serial", "token", "state"}
         if unknown:
             super().configure({name: options[name] for name in unknown})
         if "serial" in options:
             self.serial = options["serial"]
         if "token" in options:
             self.add_token(options["token"], name="local/cli")
+        if "state" in options:
+            self.keep_state(Path(options["state"]))
+
+    def keep_state(self, path: Path) -> None:
+        """Continue from the counters saved in `path`, if any, and save them there.
+
+        They are saved before a measurement reports a counter that changed, so
+        a restarted device never reports less than before, even after a crash.
+        Raise ValueError if `path` holds another model's state.
+        """
+        if path.exists():
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            if saved.get("model") != self.model.key:
+                raise ValueError(
+                    f"{path} holds the state of a {saved.get('model')}, not a {self.model.key}"
+                )
+            self.source.restore(saved["counters"])
+        self._state_file = path
 
     # Control
 
@@ -216,14 +240,28 @@ class HomeWizardDevice(SimulatedDevice):
 
     def measurement(self) -> dict[str, Any]:
         """Return `GET /api/measurement` (plus `extra_measurement_fields`)."""
-        data = self.source.measurement(self.external_types)
-        return data | self.extra_measurement_fields
+        return self._measure() | self.extra_measurement_fields
 
     def telegram(self) -> str:
         """Return `GET /api/telegram` (P1 only)."""
         if not self.telegram_available:
             raise ApiError("telegram:no-telegram-received", 503)
-        return build_telegram(self.source.measurement(self.external_types))
+        return build_telegram(self._measure())
+
+    def _measure(self) -> dict[str, Any]:
+        """Return the source's measurement, first saving the state if it must be kept."""
+        data = self.source.measurement(self.external_types)
+        if self._state_file is not None:
+            kept = {
+                name: value
+                for name, value in data.items()
+                if name.startswith("energy_") or name in KEPT_FIELDS
+            }
+            if kept != self._saved:
+                state = {"model": self.model.key, "counters": self.source.counters()}
+                write_atomically(self._state_file, json.dumps(state, indent=2))
+                self._saved = kept
+        return data
 
     def system(self) -> dict[str, Any]:
         """Return `GET /api/system`."""

@@ -36,6 +36,18 @@ class KwhSource(Source):
             export_kwh=89.012,
         )
 
+    def counters(self) -> dict[str, Any]:
+        """Return the import and export counters."""
+        return {
+            "import_kwh": self.meter.import_kwh,
+            "export_kwh": self.meter.export_kwh,
+        }
+
+    def restore(self, counters: dict[str, Any]) -> None:
+        """Continue from saved import and export counters."""
+        self.meter.import_kwh = float(counters["import_kwh"])
+        self.meter.export_kwh = float(counters["export_kwh"])
+
     def _phase(self, index: int, power: int) -> dict[str, float]:
         volts = self.voltage(index)
         factor = round(0.93 + 0.05 * self.wave(53, index), 3)

@@ -10,6 +10,9 @@ from typing import Any
 from simulators.state import EnergyMeter
 
 P1_METER_MODEL = "ISKRA 2M550T-101"
+# Device time of the default start, from which external meters count whenever the
+# device started: their values follow the device's clock, also across restarts.
+EPOCH = dt.datetime(2025, 6, 28, 14, 12, 34)  # noqa: DTZ001 - device time has no zone
 P1_UNIQUE_IDS = {
     3: "4E6576657220476F6E6E61204C657420596F7520446F776E",
     1: "4E6576657220476F6E6E61204769766520596F75205570",
@@ -77,6 +80,14 @@ class Source:
         """Return `GET /api/measurement`."""
         raise NotImplementedError
 
+    def counters(self) -> dict[str, Any]:
+        """Return the state a restarted device continues from (JSON-able)."""
+        raise NotImplementedError
+
+    def restore(self, counters: dict[str, Any]) -> None:
+        """Continue from `counters()` saved by an earlier run."""
+        raise NotImplementedError
+
 
 def split_phases(power: int, phases: int) -> list[int]:
     """Split a total over the phases, 50/30/20 %."""
@@ -106,7 +117,7 @@ class P1Source(Source):
         self._seen = (self.meter.import_kwh, self.meter.export_kwh)
         self._seen_second = 0
         self.peak_w = 1111.0
-        self.peak_at = start.replace(day=4, hour=10, minute=11, second=22)
+        self.peak_at = min(start, start.replace(day=4, hour=10, minute=11, second=22))
 
     def tariff(self, moment: dt.datetime | None = None) -> int:
         """Return tariff 1 (low, 23:00-07:00) or 2 (normal), now or at `moment`."""
@@ -140,6 +151,22 @@ class P1Source(Source):
         self._seen = (self.meter.import_kwh, self.meter.export_kwh)
         self._seen_second = max(now, self._seen_second)
 
+    def counters(self) -> dict[str, Any]:
+        """Return the tariff counters and the monthly peak."""
+        return {
+            "import_kwh": self.import_kwh,
+            "export_kwh": self.export_kwh,
+            "peak_w": self.peak_w,
+            "peak_at": self.peak_at.isoformat(),
+        }
+
+    def restore(self, counters: dict[str, Any]) -> None:
+        """Continue from saved tariff counters and monthly peak."""
+        self.import_kwh = [float(value) for value in counters["import_kwh"]]
+        self.export_kwh = [float(value) for value in counters["export_kwh"]]
+        self.peak_w = float(counters["peak_w"])
+        self.peak_at = dt.datetime.fromisoformat(counters["peak_at"])
+
     def average_15m(self) -> float:
         """Return the 15-minute average demand in W; track the monthly peak."""
         if self.forced_power_w is not None:
@@ -160,7 +187,7 @@ class P1Source(Source):
             base, rate, unit, period = EXTERNAL_METERS.get(kind, OTHER_EXTERNAL)
             offset = (now.minute * 60 + now.second) % period
             stamp = now - dt.timedelta(seconds=offset)
-            value = base + rate * max((stamp - self.start).total_seconds(), 0)
+            value = base + rate * max((stamp - EPOCH).total_seconds(), 0)
             meters.append(
                 {
                     "unique_id": kind.encode().hex().upper(),

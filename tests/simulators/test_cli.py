@@ -18,8 +18,8 @@ from cryptography import x509
 import pytest
 
 from simulators import DemoMeter, ServerCert, TestCA, __main__ as cli
-
 from tests.paths import REPO as ROOT, written_ca
+
 TIMEOUT = 10
 
 
@@ -150,3 +150,42 @@ def test_tls_context_names(
 def test_say_flushes_a_line(capsys: pytest.CaptureFixture[str]) -> None:
     cli.say("listening on http://127.0.0.1:1")
     assert capsys.readouterr().out == "listening on http://127.0.0.1:1\n"
+
+
+def test_ca_dir_needs_tls(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.parse_args(["demo", "--ca-dir", "ca"])
+    assert "--ca-dir needs --tls" in capsys.readouterr().err
+
+
+def test_tls_contexts_share_the_ca_of_a_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    lines: list[str] = []
+    monkeypatch.setattr(cli, "say", lines.append)
+    cli.tls_context("127.0.0.1", ca_dir=tmp_path)
+    cli.tls_context("127.0.0.1", ca_dir=tmp_path)
+    pem = tmp_path.resolve() / "ca.pem"
+    assert lines == [
+        f"CA certificate written to {pem}",
+        f"CA certificate read from {pem}",
+    ]
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_two_simulators_with_one_ca_dir_are_trusted_alike(
+    tmp_path: Path,
+) -> None:
+    async with (
+        run_cli("demo", "--tls", "--ca-dir", str(tmp_path)) as first,
+        run_cli("demo", "--tls", "--ca-dir", str(tmp_path)) as second,
+    ):
+        urls = []
+        for proc in (first, second):
+            assert (await read_line(proc)).startswith("CA certificate ")
+            urls.append((await read_line(proc)).removeprefix("listening on "))
+        context = ssl.create_default_context(cafile=tmp_path / "ca.pem")
+        async with aiohttp.ClientSession() as session:
+            for url in urls:
+                async with session.get(url + "/api/reading", ssl=context) as response:
+                    assert response.status == 200

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 import ssl
 
 import aiohttp
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 import pytest
 
 from simulators import DemoMeter, TestCA
@@ -84,3 +88,31 @@ async def test_other_ca_is_rejected(simulator: StartSimulator) -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(aiohttp.ClientConnectorCertificateError):
             await session.get(sim.url + "/api/reading", ssl=other)
+
+
+def test_kept_ca_is_created_once_then_shared(tmp_path: Path) -> None:
+    folder = tmp_path / "ca"
+    first, created = TestCA.kept_in(folder)
+    assert created
+    again, created = TestCA.kept_in(folder)
+    assert not created
+    assert again.ca_pem == first.ca_pem == (folder / "ca.pem").read_bytes()
+    assert (folder / "ca-key.pem").stat().st_mode & 0o777 == 0o600
+    lifetime = first.certificate.not_valid_after_utc - dt.datetime.now(dt.UTC)
+    assert lifetime > dt.timedelta(days=3000)
+    # A certificate issued by the CA read back is signed by the first one's key.
+    cert = x509.load_pem_x509_certificate(again.issue("meter").cert_pem)
+    cert.verify_directly_issued_by(first.certificate)
+
+
+def test_kept_ca_refuses_a_key_of_another_kind(tmp_path: Path) -> None:
+    TestCA.kept_in(tmp_path)
+    (tmp_path / "ca-key.pem").write_bytes(
+        ed25519.Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    with pytest.raises(TypeError, match="not an EC private key"):
+        TestCA.kept_in(tmp_path)

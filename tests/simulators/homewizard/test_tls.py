@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 import shutil
 import ssl
 import sys
@@ -24,8 +23,8 @@ from simulators import (
 from simulators.homewizard import homewizard_certificate
 from simulators.homewizard.testing import client_ssl_context
 from simulators.pytest_plugin import StartSimulator
-
 from tests.paths import REPO as ROOT, written_ca
+
 TIMEOUT = 10
 
 
