@@ -1,31 +1,50 @@
 """Repository files that HACS and Home Assistant read."""
 
+import importlib.util
 import json
+import sys
+from types import ModuleType
 
 from tests.paths import REPO
 
-# HACS validates hacs.json with a schema that rejects unknown keys.
-HACS_KEYS = {
-    "name",
-    "content_in_root",
-    "zip_release",
-    "filename",
-    "hide_default_branch",
-    "country",
-    "homeassistant",
-    "hacs",
-    "persistent_directory",
-}
+
+def release_checker() -> ModuleType:
+    """Import scripts/release_check.py (scripts/ is no package)."""
+    path = REPO / "scripts" / "release_check.py"
+    spec = importlib.util.spec_from_file_location("release_check", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["release_check"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
-def test_hacs_json_has_only_keys_hacs_accepts() -> None:
-    data = json.loads((REPO / "hacs.json").read_text())
-    assert set(data) <= HACS_KEYS
-    assert data["name"]
-    assert data["homeassistant"] == "2026.2.0"
+def test_this_repository_is_not_installable_by_hacs() -> None:
+    # HACS takes the first folder under custom_components/ of a repository with a
+    # hacs.json: here that would install one integration of several. Each integration
+    # is published in a repository of its own (scripts/release), which has hacs.json.
+    assert not (REPO / "hacs.json").exists()
+
+
+def test_every_manifest_passes_the_release_rules() -> None:
+    checker = release_checker()
+    manifests = [
+        *REPO.glob("custom_components/*/manifest.json"),
+        *REPO.glob("benchmarks/**/manifest.json"),
+    ]
+    assert len(manifests) >= 2
+    for path in manifests:
+        manifest = json.loads(path.read_text())
+        assert checker.manifest_problems(manifest, path.parent.name) == [], path
 
 
 def test_only_configuration_yaml_of_config_is_tracked() -> None:
     ignore = (REPO / ".gitignore").read_text().splitlines()
     assert "config/*" in ignore
     assert "!config/configuration.yaml" in ignore
+
+
+def test_releases_are_not_tracked() -> None:
+    # scripts/release writes to .release/ by default: nested git repositories.
+    assert ".release/" in (REPO / ".gitignore").read_text().splitlines()

@@ -358,6 +358,7 @@ async def test_upgrade_is_faulted(homewizard: StartHomeWizard) -> None:
     assert info.value.status == 503
     ws = await client.authorized_ws()
     assert not ws.closed
+    await ws.close()
 
 
 async def test_upgrade_checks_api_version(homewizard: StartHomeWizard) -> None:
