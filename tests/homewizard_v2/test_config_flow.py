@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from ipaddress import ip_address
+import json
+from pathlib import Path
+import re
 
 from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
 from homeassistant.const import CONF_HOST, CONF_TOKEN
@@ -375,3 +378,15 @@ async def test_options(hass: HomeAssistant, start_device: StartDevice) -> None:
     assert entry.options[CONF_UPDATE_METHOD] == "poll"
     assert not entry.runtime_data.push_enabled
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+def test_cannot_connect_names_no_port() -> None:
+    """The user may have typed any port: the text must not claim one."""
+    strings = json.loads(
+        (Path(config_flow.__file__).parent / "translations" / "en.json").read_text()
+    )["config"]
+    for text in (
+        strings["error"]["cannot_connect"],
+        strings["abort"]["cannot_connect"],
+    ):
+        assert not re.search(r"port \d+|:\d+", text)
