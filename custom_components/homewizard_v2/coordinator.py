@@ -99,6 +99,7 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
         self.has_battery_group = device.product_type in BATTERY_GROUP_HOSTS
         self._socket: HomeWizardWebSocket | None = None
         self._push_seen = False
+        self._pushed: HomeWizardData | None = None
 
     async def async_fetch(self) -> HomeWizardData:
         """Poll every endpoint this device has."""
@@ -127,7 +128,7 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
             return
         self._socket = HomeWizardWebSocket(
             self.client,
-            self.async_apply_update,
+            self._async_pushed,
             on_connection=self._on_push_connection,
             topics=(Topic.MEASUREMENT, Topic.SYSTEM)
             + ((Topic.BATTERIES,) if self.has_battery_group else ()),
@@ -168,18 +169,34 @@ class HomeWizardCoordinator(ScheduledCoordinator[HomeWizardData]):
 
     @callback
     def async_apply_update(self, update: Update) -> None:
-        """Take new data pushed by the device or returned by an action."""
+        """Show data an action returned, at once."""
+        self.async_set_updated_data(self._with(self.data, update))
+
+    @callback
+    def _async_pushed(self, update: Update) -> None:
+        """Take a pushed update; those handed over together are shown in one update."""
+        if self._pushed is None:
+            self.hass.loop.call_soon(self._publish_pushed)
+        self._pushed = self._with(self._pushed or self.data, update)
+
+    @callback
+    def _publish_pushed(self) -> None:
+        data, self._pushed = self._pushed, None
+        if data is not None:
+            self.async_set_updated_data(data)
+
+    def _with(self, data: HomeWizardData, update: Update) -> HomeWizardData:
+        """Return `data` with `update` in its place; check the issues settings raise."""
         if isinstance(update, Measurement):
-            data = replace(self.data, measurement=update)
-        elif isinstance(update, System):
-            data = replace(self.data, system=update)
+            return replace(data, measurement=update)
+        if isinstance(update, System):
+            data = replace(data, system=update)
         elif isinstance(update, Batteries):
-            data = replace(self.data, batteries=update)
+            data = replace(data, batteries=update)
         else:
-            data = replace(self.data, device=update)
-        if not isinstance(update, Measurement):
-            self._check_issues(data)
-        self.async_set_updated_data(data)
+            data = replace(data, device=update)
+        self._check_issues(data)
+        return data
 
     @callback
     def _on_push_connection(self, connected: bool) -> None:  # noqa: FBT001

@@ -1,4 +1,9 @@
-"""Measurement pushes paced to at most one per interval, each handed over fresh."""
+"""Measurement pushes paced to at most one per interval, each handed over fresh.
+
+The battery group's readings (its power and target power follow the grid, so a group
+with batteries pushes about once a second) ride along with the measurements; a change
+of its settings (mode, permissions, charge to full) goes through at once.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ HELD_GRACE = 1.5
 # between, instead of a push every second that would be skipped.
 PAUSE_FROM = 3.0
 RESUBSCRIBE_LEAD = 0.5
+
+# Fields of a `batteries` push that are readings, not settings.
+BATTERY_READINGS = frozenset({"power_w", "target_power_w"})
 
 type Frame = dict[str, Any]
 type Send = Callable[[Frame], Coroutine[Any, Any, None]]
@@ -45,7 +53,9 @@ class MeasurementPacer:
     `offer` returns what to hand over now. The first measurement after the interval
     goes through at once, so what is handed over is fresh; those in between are held
     back unparsed (None), and the last one goes to `release` `HELD_GRACE` s after the
-    interval only if no newer one came. Other frames always go through.
+    interval only if no newer one came. A battery-group push that changes only its
+    readings is held too, and goes to `release` just before the next measurement is
+    handed over (or with a held one). Other frames always go through.
 
     With `send` (the connection's), from `PAUSE_FROM` s on, measurements are
     unsubscribed after each hand-over and subscribed again `RESUBSCRIBE_LEAD` s before
@@ -67,28 +77,53 @@ class MeasurementPacer:
         self._clock: Clock = clock or asyncio.get_running_loop()
         self._due = float("-inf")
         self._held: Frame | None = None
+        self._held_batteries: Frame | None = None
+        self._battery_settings: Any = None
         self._held_timer: Timer | None = None
         self._resubscribe_timer: Timer | None = None
         self._sending: set[asyncio.Task[None]] = set()
 
     def offer(self, frame: Frame) -> Frame | None:
         """Return `frame` if it is to be handed over now; None if it is held."""
-        if frame.get("type") != "measurement":
+        kind = frame.get("type")
+        if kind == "batteries":
+            return self._offer_batteries(frame)
+        if kind != "measurement":
             return frame
         now = self._clock.time()
         if now >= self._due:
             self._start_interval(now)
+            self._release_batteries()
             return frame
         self._held = frame
-        if self._held_timer is None:
-            self._held_timer = self._clock.call_at(
-                self._due + HELD_GRACE, self._release_held
-            )
+        self._hold_until_due()
         return None
 
+    def _offer_batteries(self, frame: Frame) -> Frame | None:
+        """Hand over a change of settings at once; hold a change of readings."""
+        data = frame.get("data")
+        settings = (
+            {key: value for key, value in data.items() if key not in BATTERY_READINGS}
+            if isinstance(data, dict)
+            else data
+        )
+        if settings != self._battery_settings or self._battery_settings is None:
+            self._battery_settings = settings
+            self._held_batteries = None
+            return frame
+        self._held_batteries = frame
+        self._hold_until_due()
+        return None
+
+    def _hold_until_due(self) -> None:
+        if self._held_timer is None:
+            when = max(self._due, self._clock.time()) + HELD_GRACE
+            self._held_timer = self._clock.call_at(when, self._release_held)
+
     def close(self) -> None:
-        """Stop the timers and sends; a held frame is dropped."""
+        """Stop the timers and sends; held frames are dropped."""
         self._drop_held()
+        self._held_batteries = None
         self._cancel_resubscribe()
         for task in self._sending:
             task.cancel()
@@ -106,8 +141,14 @@ class MeasurementPacer:
 
     def _release_held(self) -> None:
         frame, self._held, self._held_timer = self._held, None, None
+        self._release_batteries()
         if frame is not None:
             self._start_interval(self._clock.time())
+            self._release(frame)
+
+    def _release_batteries(self) -> None:
+        frame, self._held_batteries = self._held_batteries, None
+        if frame is not None:
             self._release(frame)
 
     def _resubscribe(self, send: Send) -> None:

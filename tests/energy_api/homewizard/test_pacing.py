@@ -185,3 +185,35 @@ async def test_a_closing_connection_is_no_error_and_a_pending_send_is_cancelled(
     pacer.close()
     await asyncio.sleep(0)
     assert blocked == ["waiting", "ended"]
+
+
+def batteries(target: float, mode: str = "zero") -> Frame:
+    return {
+        "type": "batteries",
+        "data": {"mode": mode, "power_w": target * 1.01, "target_power_w": target},
+    }
+
+
+async def test_battery_readings_ride_with_measurements_settings_go_at_once() -> None:
+    clock, released = FakeClock(), list[Frame]()
+    pacer = MeasurementPacer(4, released.append, clock=clock)
+    assert pacer.offer(measurement(1)) == measurement(1)
+    # The first battery-group push goes through: its settings are new.
+    assert pacer.offer(batteries(-100)) == batteries(-100)
+    # Readings that follow the grid, one a second, are held...
+    for second in range(1, 4):
+        clock.advance(1)
+        assert pacer.offer(batteries(-100 - second)) is None
+    assert released == []
+    # ... and the latest goes just before the next measurement, in the same hand-over.
+    clock.advance(1)
+    assert pacer.offer(measurement(5)) == measurement(5)
+    assert released == [batteries(-103)]
+    # A change of mode (from the app, say) is not held.
+    clock.advance(1)
+    assert pacer.offer(batteries(0, mode="standby")) == batteries(0, mode="standby")
+    # Without measurements, a held reading still goes after the interval.
+    assert pacer.offer(batteries(5, mode="standby")) is None
+    clock.advance(4 + HELD_GRACE)
+    assert released == [batteries(-103), batteries(5, mode="standby")]
+    pacer.close()
