@@ -2,10 +2,13 @@
 """Compare HomeWizard P1 latency and cost: HA core's `homewizard` against our `homewizard_v2`.
 
 Runs one Home Assistant per side, both at the same time, each against a fresh
-simulated P1 meter (HTTPS with a test CA) whose power changes about every second.
-After a warm-up it measures, per side: device-to-state latency of the power
-sensor, HTTP requests the device received, CPU time of the HA process and state
-writes of the side's entities. Prints a table, then one JSON summary line.
+simulated P1 meter (HTTPS with a test CA). One driver sets the same new power on
+both meters about once a second (a P1 meter's telegram cadence), at random phases.
+After a warm-up both sides measure over the same window: the lag a user sees (from
+each set until the power sensor shows that value or a later one), the latency of
+the values that were shown, HTTP requests the device received, CPU time of the HA
+process and state writes of the side's entities. Prints a table, then one JSON
+summary line.
 The HA-side helpers (a state-recording probe component and the sitecustomize that
 makes core's library trust the test CA) are in `benchmarks/homewizard_latency_ha/`.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
@@ -24,6 +28,7 @@ import importlib.util
 import json
 import os
 from pathlib import Path
+import random
 import re
 import shutil
 import signal
@@ -32,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -57,10 +62,20 @@ TOKEN = "B3C4D5E6F708192A3B4C5D6E7F809112"  # noqa: S105 - a simulator token
 # exceed the simulated monthly peak (1111 W), so the peak sensors stay still.
 POWER_BASE = 1000
 # Each driver step is one telegram of the meter, pushed at once, as a real P1 meter
-# pushes one frame per telegram (one a second). The simulator's own periodic push
-# is set this many steps apart, so it never adds a second frame, with the previous
-# power, just before a step.
-TELEGRAM_GAP = 2.0
+# pushes one frame per telegram (one a second). The time to the next step is drawn
+# uniformly from TELEGRAM_MIN..TELEGRAM_MAX s: one a second on average, and, as the
+# width is one whole second, each step's phase against any whole-second grid (core
+# polls at whole monotonic seconds plus a fixed offset) is uniform and independent
+# of the last; against ours' pacing cycle, which starts at the push it takes, the
+# phases are random too. A fixed cadence would let a pacing interval line up with it.
+TELEGRAM_MIN = 0.5
+TELEGRAM_MAX = 1.5
+# The simulator's own periodic push: longer than any step, so it never adds a second
+# frame, with the previous power, between two steps.
+PUSH_INTERVAL = 2 * TELEGRAM_MAX
+# After the window, HA keeps running (and the driver driving) at least this long, so
+# that every value set in the window has had the time to show.
+TAIL_MIN = 12.0
 START_TIMEOUT = 180.0
 PUSH_TIMEOUT = 30.0
 STOP_TIMEOUT = 60.0
@@ -83,6 +98,13 @@ class Options:
     core_poll: float | None
     ours_interval: float | None
     keep_logs: Path | None
+    seed: int
+
+    @property
+    def tail(self) -> float:
+        """Return how long HA runs on after the window: two cycles of the slower side."""
+        cycle = max(self.core_poll or CORE_POLL, self.ours_interval or 0.0)
+        return max(TAIL_MIN, 2 * cycle + 2)
 
     def entry_options(self, side: Side) -> dict[str, float]:
         """Return the side's config entry options: the defaults unless overridden."""
@@ -123,6 +145,24 @@ OURS = Side("ours", "homewizard_v2", "01JBENCHOURS0000000000000000", push=True)
 
 
 @dataclass(slots=True)
+class Schedule:
+    """The measured window both sides share: fixed once both are ready."""
+
+    warmup: float
+    seconds: float
+    tail: float
+    start: float | None = None  # monotonic
+    wall_start: float = 0.0
+
+    def fix(self) -> float:
+        """Fix the window to start `warmup` s from now, unless fixed; return its start."""
+        if self.start is None:
+            self.start = time.monotonic() + self.warmup
+            self.wall_start = time.time() + self.warmup
+        return self.start
+
+
+@dataclass(slots=True)
 class Window:
     """Wall times, HA CPU seconds and device requests at the window's start and end."""
 
@@ -147,8 +187,10 @@ class SideResult:
 
     side: str
     power_entity: str
+    lag_ms: tuple[float, float]
+    lag_shown: int
+    lag_missing: int
     latency_ms: tuple[float, float]
-    shown_ms: tuple[float, float]
     changes_seen: int
     changes_set: int
     requests_per_min: float
@@ -359,30 +401,29 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Driver:
-    """Sets a new, distinct power about every second and remembers when.
+    """Sets the same new, distinct power on every meter, on average once a second.
 
-    The period is `1 + 1 / seconds` s: over a window of `seconds` the changes sweep
-    one whole second against HA core's polls (at whole monotonic seconds plus a
-    fixed offset), instead of keeping one arbitrary phase for the whole run.
+    The steps are `TELEGRAM_MIN`..`TELEGRAM_MAX` s apart, drawn from `random.Random(seed)`.
     """
 
-    def __init__(self, device: HomeWizardDevice, period: float) -> None:
-        """Drive `device` every `period` seconds."""
-        self._device = device
-        self._period = period
+    def __init__(self, devices: Iterable[HomeWizardDevice], seed: int) -> None:
+        """Drive `devices` with the steps of `seed`."""
+        self._devices = list(devices)
+        self._random = random.Random(seed)
         self.set_at: dict[int, float] = {}
 
     async def run(self) -> None:
-        """Set POWER_BASE - k watts at start + k periods, until cancelled."""
-        start = time.monotonic()
+        """Set POWER_BASE - k watts at step k, until cancelled."""
+        due = time.monotonic()
         step = 0
         while True:
-            due = start + step * self._period
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             watts = POWER_BASE - step
-            self._device.set_power(watts)
+            for device in self._devices:
+                device.set_power(watts)
             self.set_at[watts] = time.time()
             step += 1
+            due += self._random.uniform(TELEGRAM_MIN, TELEGRAM_MAX)
 
 
 class PushWatch:
@@ -419,21 +460,30 @@ class Run:
     log: list[str]
 
 
-async def measure(
-    process: asyncio.subprocess.Process, device: HomeWizardDevice, seconds: float
-) -> Window:
-    """Sample wall time, HA CPU time and device requests around `seconds`."""
-    window = Window(start=time.time())
-    window.cpu.append(cpu_seconds(process.pid))
-    window.requests.append(Counter(device.requests))
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
+async def sleep_until(moment: float, process: asyncio.subprocess.Process) -> None:
+    """Sleep until `moment` (monotonic); fail if HA exits meanwhile."""
+    while (left := moment - time.monotonic()) > 0:
         if process.returncode is not None:
             raise RuntimeError(f"HA exited ({process.returncode}) while measuring")
         await asyncio.sleep(min(left, 1.0))
-    window.end = time.time()
+
+
+async def measure(
+    process: asyncio.subprocess.Process, device: HomeWizardDevice, schedule: Schedule
+) -> Window:
+    """Sample HA CPU time and device requests at the shared window's start and end.
+
+    Then let HA run for the schedule's tail, so the window's last values can show.
+    """
+    start = schedule.fix()
+    window = Window(schedule.wall_start, schedule.wall_start + schedule.seconds)
+    await sleep_until(start, process)
     window.cpu.append(cpu_seconds(process.pid))
     window.requests.append(Counter(device.requests))
+    await sleep_until(start + schedule.seconds, process)
+    window.cpu.append(cpu_seconds(process.pid))
+    window.requests.append(Counter(device.requests))
+    await sleep_until(start + schedule.seconds + schedule.tail, process)
     return window
 
 
@@ -443,8 +493,9 @@ async def run_hass(
     config_dir: Path,
     options: Options,
     ready_together: asyncio.Barrier,
+    schedule: Schedule,
 ) -> tuple[Window, PushWatch | None]:
-    """Start HA for `side`, wait for it (and push) and the other side, warm up, measure."""
+    """Start HA for `side`, wait for it (and push) and the other side, then measure."""
     ready = config_dir / "probe.jsonl.ready"
     watch = PushWatch(device) if side.push else None
     watcher = asyncio.create_task(watch.run()) if watch else None
@@ -457,8 +508,7 @@ async def run_hass(
                     lambda: watch.up_at is not None, ha, PUSH_TIMEOUT, "push"
                 )
             await ready_together.wait()
-            await asyncio.sleep(options.warmup)
-            window = await measure(ha, device, options.seconds)
+            window = await measure(ha, device, schedule)
     finally:
         if watcher is not None:
             watcher.cancel()
@@ -492,11 +542,15 @@ def keep_logs(tmp: Path, side: Side, target: Path | None) -> None:
 
 
 async def run_side(
-    side: Side, ca: TestCA, options: Options, ready_together: asyncio.Barrier
+    side: Side,
+    device: HomeWizardDevice,
+    set_at: dict[int, float],
+    ca: TestCA,
+    options: Options,
+    ready_together: asyncio.Barrier,
+    schedule: Schedule,
 ) -> Run:
-    """Run one side against a fresh simulated P1 meter; return its raw data."""
-    period = 1 + 1 / options.seconds
-    device = HomeWizardDevice("p1_3phase", push_interval=TELEGRAM_GAP * period)
+    """Run one side against its simulated P1 meter; return its raw data."""
     device.add_token(TOKEN)
     context = ca.server_context(device.server_certificate(ca, HOST))
     with tempfile.TemporaryDirectory(prefix=f"hw-latency-{side.name}-") as name:
@@ -507,22 +561,19 @@ async def run_side(
         async with await start_simulator(device, host=HOST, ssl_context=context) as sim:
             address = f"{HOST}:{sim.port}"
             write_config(config_dir, side, device, address, options.entry_options(side))
-            driver = Driver(device, period)
-            driving = asyncio.create_task(driver.run())
             try:
                 window, watch = await run_hass(
-                    side, device, config_dir, options, ready_together
+                    side, device, config_dir, options, ready_together, schedule
                 )
             except Exception:
                 print("\n".join(read_log(tmp)[-40:]), file=sys.stderr)
                 raise
             finally:
-                driving.cancel()
                 keep_logs(tmp, side, options.keep_logs)
         records = load_records(config_dir / "probe.jsonl")
         registry = load_registry(config_dir)
         log = read_log(tmp)
-    return Run(side, device, window, driver.set_at, records, registry, watch, log)
+    return Run(side, device, window, set_at, records, registry, watch, log)
 
 
 # Analysis
@@ -586,18 +637,33 @@ def latencies(sets: dict[int, float], shown: list[tuple[float, int]]) -> list[fl
     return list(first.values())
 
 
-def shown_delays(
-    run: Run, sets: dict[int, float], shown: list[tuple[float, int]]
-) -> list[float]:
-    """Return, per set value, the time until the state showed it or a later one."""
-    shown_sets = [(at, run.set_at[w]) for at, w in shown if w in run.set_at]
-    delays, index = [], 0
+class Lags(NamedTuple):
+    """The lag of every value set in the window that showed, and how many did not."""
+
+    delays: list[float]
+    missing: int
+
+
+def lags(
+    sets: dict[int, float], set_at: dict[int, float], shown: list[tuple[float, int]]
+) -> Lags:
+    """Return, per value set in the window, the lag a user sees.
+
+    That is the time from the set until the first state change of the power sensor,
+    at or after the set, that shows that value or a value set later: a value skipped
+    (by pacing, or between two polls) counts as shown when a later one is.
+    """
+    changes = [(at, set_at[w]) for at, w in shown if w in set_at]
+    times = [at for at, _ in changes]
+    delays, missing = [], 0
     for set_time in sorted(sets.values()):
-        while index < len(shown_sets) and shown_sets[index][1] < set_time:
-            index += 1
-        if index < len(shown_sets):
-            delays.append(shown_sets[index][0] - set_time)
-    return delays
+        index = bisect.bisect_left(times, set_time)
+        first = next((at for at, when in changes[index:] if when >= set_time), None)
+        if first is None:
+            missing += 1
+        else:
+            delays.append(first - set_time)
+    return Lags(delays, missing)
 
 
 def entry_entities(run: Run) -> set[str]:
@@ -635,6 +701,12 @@ def analyse(run: Run) -> SideResult:
     delays = latencies(sets, shown)
     if not delays:
         raise RuntimeError(f"{run.side.name}: no power value reached HA")
+    lag = lags(sets, run.set_at, shown)
+    if lag.missing:
+        print(
+            f"{run.side.name}: {lag.missing} value(s) set in the window never showed",
+            file=sys.stderr,
+        )
     entities = entry_entities(run)
     writes = sum(1 for at, e, _ in run.records if window.contains(at) and e in entities)
     requests = window.requests[1] - window.requests[0]
@@ -642,8 +714,10 @@ def analyse(run: Run) -> SideResult:
     return SideResult(
         side=run.side.name,
         power_entity=entity_id,
+        lag_ms=p50_p95_ms(lag.delays),
+        lag_shown=len(lag.delays),
+        lag_missing=lag.missing,
         latency_ms=p50_p95_ms(delays),
-        shown_ms=p50_p95_ms(shown_delays(run, sets, shown)),
         changes_seen=len(delays),
         changes_set=len(sets),
         requests_per_min=requests.total() / window.minutes,
@@ -678,22 +752,35 @@ def table(
     after_push = ours.requests_after_push_per_min
     rows = [
         ("power entity", core.power_entity, ours.power_entity),
-        ("latency p50 (ms)", cell(core.latency_ms[0]), cell(ours.latency_ms[0])),
-        ("latency p95 (ms)", cell(core.latency_ms[1]), cell(ours.latency_ms[1])),
         (
-            "power changes seen / set",
+            "**lag**: set until shown (or a later value), p50 (ms)",
+            cell(core.lag_ms[0]),
+            cell(ours.lag_ms[0]),
+        ),
+        (
+            "**lag**: set until shown (or a later value), p95 (ms)",
+            cell(core.lag_ms[1]),
+            cell(ours.lag_ms[1]),
+        ),
+        (
+            "values set in the window: shown (or a later one) / never",
+            f"{core.lag_shown} / {core.lag_missing}",
+            f"{ours.lag_shown} / {ours.lag_missing}",
+        ),
+        (
+            "latency of shown values p50 (ms)",
+            cell(core.latency_ms[0]),
+            cell(ours.latency_ms[0]),
+        ),
+        (
+            "latency of shown values p95 (ms)",
+            cell(core.latency_ms[1]),
+            cell(ours.latency_ms[1]),
+        ),
+        (
+            "values shown themselves / set",
             f"{core.changes_seen} / {core.changes_set}",
             f"{ours.changes_seen} / {ours.changes_set}",
-        ),
-        (
-            "change shown, or a later one, p50 (ms)",
-            cell(core.shown_ms[0]),
-            cell(ours.shown_ms[0]),
-        ),
-        (
-            "change shown, or a later one, p95 (ms)",
-            cell(core.shown_ms[1]),
-            cell(ours.shown_ms[1]),
         ),
         (
             "HTTP requests / min",
@@ -731,14 +818,20 @@ def table(
 
 
 def summary(core: SideResult, ours: SideResult) -> dict[str, float | None]:
-    """Return the final JSON summary."""
+    """Return the final JSON summary: the lag first."""
     after_push = ours.requests_after_push_per_min
     return {
+        "lag_p50_ms_ours": round(ours.lag_ms[0], 1),
+        "lag_p50_ms_core": round(core.lag_ms[0], 1),
+        "lag_ratio": round(ours.lag_ms[0] / core.lag_ms[0], 4),
+        "lag_p95_ms_ours": round(ours.lag_ms[1], 1),
+        "lag_p95_ms_core": round(core.lag_ms[1], 1),
         "latency_p50_ms_ours": round(ours.latency_ms[0], 1),
         "latency_p50_ms_core": round(core.latency_ms[0], 1),
         "latency_ratio": round(ours.latency_ms[0] / core.latency_ms[0], 4),
         "requests_per_min_ours": None if after_push is None else round(after_push, 2),
         "requests_per_min_core": round(core.requests_per_min, 1),
+        "requests_after_push_ours": ours.requests_after_push,
         "cpu_ratio": round(ours.cpu_s_per_min / core.cpu_s_per_min, 3),
         "state_writes_per_min_ours": round(ours.state_writes_per_min, 1),
         "state_writes_per_min_core": round(core.state_writes_per_min, 1),
@@ -749,7 +842,8 @@ async def run_all(options: Options) -> list[SideResult]:
     """Run core and ours at the same time, one HA each, with one test CA.
 
     Both measure over the same window, so a busier or quieter host (CPU on a shared
-    VM drifts by a factor of 2-3 within minutes) weighs on both sides alike. If one
+    VM drifts by a factor of 2-3 within minutes) weighs on both sides alike, and one
+    driver sets the same powers on both meters at the same moments. If one
     side fails, the other is cancelled. SIGTERM and SIGHUP cancel the run like
     Ctrl-C does, so HA is always stopped.
     """
@@ -759,19 +853,43 @@ async def run_all(options: Options) -> list[SideResult]:
         asyncio.get_running_loop().add_signal_handler(signum, task.cancel)
     ca = TestCA.create()
     ready_together = asyncio.Barrier(2)
+    schedule = Schedule(options.warmup, options.seconds, options.tail)
+    sides = (CORE, OURS)
+    devices = [
+        HomeWizardDevice("p1_3phase", push_interval=PUSH_INTERVAL) for _ in sides
+    ]
+    driver = Driver(devices, options.seed)
     print("running homewizard and homewizard_v2 ...", file=sys.stderr, flush=True)
-    async with asyncio.TaskGroup() as group:
-        runs = [
-            group.create_task(run_side(side, ca, options, ready_together))
-            for side in (CORE, OURS)
-        ]
+    driving = asyncio.create_task(driver.run())
+    try:
+        async with asyncio.TaskGroup() as group:
+            runs = [
+                group.create_task(
+                    run_side(
+                        side,
+                        device,
+                        driver.set_at,
+                        ca,
+                        options,
+                        ready_together,
+                        schedule,
+                    )
+                )
+                for side, device in zip(sides, devices, strict=True)
+            ]
+    finally:
+        driving.cancel()
+        with suppress(asyncio.CancelledError):
+            await driving
     return [analyse(run.result()) for run in runs]
 
 
 def parse_options() -> Options:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=120.0, help="measured window")
+    parser.add_argument(
+        "--seconds", "--duration", type=float, default=120.0, help="measured window (s)"
+    )
     parser.add_argument("--warmup", type=float, default=15.0, help="after HA started")
     parser.add_argument(
         "--core-poll",
@@ -784,9 +902,20 @@ def parse_options() -> Options:
         help="override ours' minimum time between measurement updates (s), e.g. 0",
     )
     parser.add_argument("--keep-logs", type=Path, help="copy HA's output here")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=random.SystemRandom().randrange(2**32),
+        help="seed of the driver's random steps (default: a fresh one, printed)",
+    )
     args = parser.parse_args()
     return Options(
-        args.seconds, args.warmup, args.core_poll, args.ours_interval, args.keep_logs
+        args.seconds,
+        args.warmup,
+        args.core_poll,
+        args.ours_interval,
+        args.keep_logs,
+        args.seed,
     )
 
 
@@ -817,7 +946,9 @@ def main() -> None:
     print(
         f"commit {revision()}; HA {homeassistant.const.__version__},"
         f" Python {sys.version.split()[0]}, {LIBRARY} {version};"
-        f" {options.seconds:.0f} s measured after {options.warmup:.0f} s warm-up;"
+        f" {options.seconds:.0f} s measured after {options.warmup:.0f} s warm-up,"
+        f" {options.tail:.0f} s tail; driver seed {options.seed}"
+        f" (a step every {TELEGRAM_MIN:g}-{TELEGRAM_MAX:g} s);"
         f" {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC;"
         f" wall {time.monotonic() - started:.0f} s"
     )
