@@ -17,9 +17,11 @@ import aiohttp
 # A held measurement is handed over this long after the interval if no newer push came
 # (the values stood still).
 HELD_GRACE = 1.5
-# From this interval on, measurements are unsubscribed after each hand-over and
-# subscribed again this long before the next is due: the device then sends nothing in
-# between, instead of a push every second that would be skipped.
+# From this interval on, the paced topics (measurements, and the battery group's, whose
+# readings ride along) are unsubscribed after each hand-over and subscribed again this
+# long before the next is due: the device then sends nothing in between, instead of a
+# push every second that would be skipped. A subscription is answered with the current
+# state, so a settings change made meanwhile arrives then.
 PAUSE_FROM = 3.0
 RESUBSCRIBE_LEAD = 0.5
 
@@ -57,7 +59,7 @@ class MeasurementPacer:
     readings is held too, and goes to `release` just before the next measurement is
     handed over (or with a held one). Other frames always go through.
 
-    With `send` (the connection's), from `PAUSE_FROM` s on, measurements are
+    With `send` (the connection's), from `PAUSE_FROM` s on, the `paused` topics are
     unsubscribed after each hand-over and subscribed again `RESUBSCRIBE_LEAD` s before
     the next is due.
     """
@@ -68,9 +70,11 @@ class MeasurementPacer:
         release: Callable[[Frame], None],
         *,
         send: Send | None = None,
+        paused: tuple[str, ...] = ("measurement",),
         clock: Clock | None = None,
     ) -> None:
         """Pace to `interval` on `clock` (the running loop by default)."""
+        self._paused = paused
         self._interval = interval
         self._release = release
         self._send = send if interval >= PAUSE_FROM else None
@@ -156,14 +160,15 @@ class MeasurementPacer:
         self._request(send, "subscribe")
 
     def _request(self, send: Send, kind: str) -> None:
-        """Send `kind` for measurements; it is written at once unless the socket is busy."""
-        frame = {"type": kind, "data": "measurement"}
-        task = asyncio.Task(
-            _quietly(send(frame)), loop=asyncio.get_running_loop(), eager_start=True
-        )
-        if not task.done():
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
+        """Send `kind` for each paused topic; written at once unless the socket is busy."""
+        for topic in self._paused:
+            frame = {"type": kind, "data": topic}
+            task = asyncio.Task(
+                _quietly(send(frame)), loop=asyncio.get_running_loop(), eager_start=True
+            )
+            if not task.done():
+                self._sending.add(task)
+                task.add_done_callback(self._sending.discard)
 
     def _drop_held(self) -> None:
         self._held = None

@@ -217,3 +217,21 @@ async def test_battery_readings_ride_with_measurements_settings_go_at_once() -> 
     clock.advance(4 + HELD_GRACE)
     assert released == [batteries(-103), batteries(5, mode="standby")]
     pacer.close()
+
+
+async def test_the_battery_group_pauses_with_the_measurements() -> None:
+    clock, sent = FakeClock(), Sent()
+    pacer = MeasurementPacer(
+        4,
+        list[Frame]().append,
+        send=sent.send,
+        paused=("measurement", "batteries"),
+        clock=clock,
+    )
+    pacer.offer(measurement(1))
+    off = [{"type": "unsubscribe", "data": t} for t in ("measurement", "batteries")]
+    assert sent == off
+    clock.advance(4 - RESUBSCRIBE_LEAD)
+    on = [{"type": "subscribe", "data": t} for t in ("measurement", "batteries")]
+    assert sent == off + on
+    pacer.close()

@@ -246,11 +246,16 @@ class HomeWizardWebSocket:
         limit = self._stale_after + self._min_interval
         pacer = None
         if self._min_interval:
-            pause = Topic.MEASUREMENT in self._topics
+            paused = tuple(
+                str(topic)
+                for topic in (Topic.MEASUREMENT, Topic.BATTERIES)
+                if topic in self._topics
+            )
             pacer = MeasurementPacer(
                 self._min_interval,
                 self._deliver,
-                send=ws.send_json if pause else None,
+                send=ws.send_json if Topic.MEASUREMENT in self._topics else None,
+                paused=paused,
             )
         try:
             async with asyncio.timeout(None) as deadline:
