@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from energy_api.homewizard.pacing import (
     HELD_GRACE,
     PAUSE_FROM,
-    RESUBSCRIBE_LEAD,
     Frame,
     MeasurementPacer,
 )
@@ -119,21 +118,20 @@ async def test_long_intervals_pause_measurements_between_hand_overs() -> None:
     pacer = MeasurementPacer(5, released.append, send=sent.send, clock=clock)
     pacer.offer(measurement(1))
     assert sent == [UNSUBSCRIBE]
-    clock.advance(5 - RESUBSCRIBE_LEAD - 0.25)
+    clock.advance(5 - 0.25)
     assert sent == [UNSUBSCRIBE]
     clock.advance(0.25)
     assert sent == [UNSUBSCRIBE, SUBSCRIBE]
-    # The answer to subscribing comes before the interval ends: held; the next push
-    # after it goes through, and measurements pause again.
-    assert pacer.offer(measurement(2)) is None
-    clock.advance(RESUBSCRIBE_LEAD)
-    assert pacer.offer(measurement(3)) == measurement(3)
+    # The device answers the subscription with its latest state: that answer is the
+    # hand-over, and measurements pause again.
+    clock.advance(0.01)
+    assert pacer.offer(measurement(2)) == measurement(2)
     assert sent == [UNSUBSCRIBE, SUBSCRIBE, UNSUBSCRIBE]
-    # If no push follows the answer, the answer is released, and the pause goes on.
-    clock.advance(5 - RESUBSCRIBE_LEAD)
-    assert pacer.offer(measurement(4)) is None
-    clock.advance(RESUBSCRIBE_LEAD + HELD_GRACE)
-    assert released == [measurement(4)]
+    # A push that still arrives inside the interval (sent before the device took the
+    # unsubscription) is held, and released after the grace if nothing newer came.
+    assert pacer.offer(measurement(3)) is None
+    clock.advance(5 + HELD_GRACE)
+    assert released == [measurement(3)]
     assert sent == [UNSUBSCRIBE, SUBSCRIBE, UNSUBSCRIBE, SUBSCRIBE, UNSUBSCRIBE]
 
 
@@ -229,9 +227,10 @@ async def test_the_battery_group_pauses_with_the_measurements() -> None:
         clock=clock,
     )
     pacer.offer(measurement(1))
-    off = [{"type": "unsubscribe", "data": t} for t in ("measurement", "batteries")]
+    off = [{"type": "unsubscribe", "data": t} for t in ("batteries", "measurement")]
     assert sent == off
-    clock.advance(4 - RESUBSCRIBE_LEAD)
-    on = [{"type": "subscribe", "data": t} for t in ("measurement", "batteries")]
+    clock.advance(4)
+    # The battery group first: its answer then rides with the measurement's.
+    on = [{"type": "subscribe", "data": t} for t in ("batteries", "measurement")]
     assert sent == off + on
     pacer.close()

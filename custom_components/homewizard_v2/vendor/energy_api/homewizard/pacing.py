@@ -18,12 +18,12 @@ import aiohttp
 # (the values stood still).
 HELD_GRACE = 1.5
 # From this interval on, the paced topics (measurements, and the battery group's, whose
-# readings ride along) are unsubscribed after each hand-over and subscribed again this
-# long before the next is due: the device then sends nothing in between, instead of a
-# push every second that would be skipped. A subscription is answered with the current
-# state, so a settings change made meanwhile arrives then.
+# readings ride along) are unsubscribed after each hand-over and subscribed again when
+# the next is due: the device then sends nothing in between, instead of a push every
+# second that would be skipped. It answers a subscription with its latest state at once,
+# and that answer is the next hand-over (the battery group is asked first, so its
+# answer rides with the measurement's); a settings change made meanwhile arrives then.
 PAUSE_FROM = 3.0
-RESUBSCRIBE_LEAD = 0.5
 
 # Fields of a `batteries` push that are readings, not settings.
 BATTERY_READINGS = frozenset({"power_w", "target_power_w"})
@@ -60,8 +60,7 @@ class MeasurementPacer:
     handed over (or with a held one). Other frames always go through.
 
     With `send` (the connection's), from `PAUSE_FROM` s on, the `paused` topics are
-    unsubscribed after each hand-over and subscribed again `RESUBSCRIBE_LEAD` s before
-    the next is due.
+    unsubscribed after each hand-over and subscribed again when the next is due.
     """
 
     def __init__(
@@ -140,7 +139,7 @@ class MeasurementPacer:
             self._cancel_resubscribe()
             self._request(send, "unsubscribe")
             self._resubscribe_timer = self._clock.call_at(
-                self._due - RESUBSCRIBE_LEAD, lambda: self._resubscribe(send)
+                self._due, lambda: self._resubscribe(send)
             )
 
     def _release_held(self) -> None:
@@ -161,7 +160,7 @@ class MeasurementPacer:
 
     def _request(self, send: Send, kind: str) -> None:
         """Send `kind` for each paused topic; written at once unless the socket is busy."""
-        for topic in self._paused:
+        for topic in sorted(self._paused):  # batteries before measurement
             frame = {"type": kind, "data": topic}
             task = asyncio.Task(
                 _quietly(send(frame)), loop=asyncio.get_running_loop(), eager_start=True
