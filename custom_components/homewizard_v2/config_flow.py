@@ -336,7 +336,7 @@ class HomeWizardOptionsFlow(OptionsFlowWithReload):
                     NumberSelectorConfig(
                         min=0,
                         max=300,
-                        step=1,
+                        step=0.5,
                         unit_of_measurement="s",
                         mode=NumberSelectorMode.BOX,
                     )
