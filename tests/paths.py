@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+import importlib.util
 from pathlib import Path
+import sys
 import tempfile
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parent.parent
 assert (REPO / "pyproject.toml").is_file(), REPO
@@ -22,3 +26,15 @@ def written_ca(line: str) -> Path:
     assert path.is_absolute(), path
     assert path.resolve().parent.parent == temp, path
     return path
+
+
+@cache
+def load_script(name: str) -> ModuleType:
+    """Import `scripts/<name>.py` once (scripts/ is no package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module

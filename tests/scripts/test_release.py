@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -20,7 +19,6 @@ import socket
 import subprocess
 import sys
 import time
-from types import ModuleType
 from typing import Any
 import urllib.error
 import urllib.parse
@@ -30,7 +28,7 @@ import zipfile
 import pytest
 
 from energy_api.ha.errors import EXCEPTION_TRANSLATION_KEYS
-from tests.paths import REPO
+from tests.paths import REPO, load_script
 
 RELEASE = REPO / "scripts" / "release"
 CHECK = REPO / "scripts" / "release_check.py"
@@ -40,18 +38,7 @@ needs_git = pytest.mark.skipif(
 )
 
 
-def load_checker() -> ModuleType:
-    """Import scripts/release_check.py (scripts/ is no package)."""
-    spec = importlib.util.spec_from_file_location("release_check", CHECK)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["release_check"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-rc = load_checker()
+rc = load_script("release_check")
 DOMAINS: list[str] = rc.integrations()
 
 

@@ -1,23 +1,8 @@
 """Repository files that HACS and Home Assistant read."""
 
-import importlib.util
 import json
-import sys
-from types import ModuleType
 
-from tests.paths import REPO
-
-
-def release_checker() -> ModuleType:
-    """Import scripts/release_check.py (scripts/ is no package)."""
-    path = REPO / "scripts" / "release_check.py"
-    spec = importlib.util.spec_from_file_location("release_check", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["release_check"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+from tests.paths import REPO, load_script
 
 
 def test_this_repository_is_not_installable_by_hacs() -> None:
@@ -28,7 +13,7 @@ def test_this_repository_is_not_installable_by_hacs() -> None:
 
 
 def test_every_manifest_passes_the_release_rules() -> None:
-    checker = release_checker()
+    checker = load_script("release_check")
     manifests = [
         *REPO.glob("custom_components/*/manifest.json"),
         *REPO.glob("benchmarks/**/manifest.json"),
