@@ -1,6 +1,6 @@
 """Command line: `python -m simulators <device> --port N [--host H] [--tls [--ca-dir D]]`.
 
-Device options such as `--serial`, `--token` and `--state` go to the device's `configure`.
+Device options such as `--serial`, `--token`, `--state` and `--speed` go to the device's `configure`.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token", help="pre-authorise this API token, if supported")
     parser.add_argument(
         "--state", help="keep the device's counters in this JSON file across restarts"
+    )
+    parser.add_argument(
+        "--speed", help="run the data clock this many times faster, if supported"
     )
     args = parser.parse_args(argv)
     if args.ca_dir is not None and not args.tls:
@@ -105,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     device = DEVICES[args.device]()
     options = {
         name: value
-        for name in ("serial", "token", "state")
+        for name in ("serial", "token", "state", "speed")
         if (value := getattr(args, name)) is not None
     }
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 import datetime as dt
 
+from .apsystems import ApsystemsCloud, SystemConfig
 from .base import SimulatedDevice
 from .demo import DemoMeter
 from .homewizard import HomeWizardDevice
@@ -21,6 +22,8 @@ def _homewizard(model: str) -> Callable[[], HomeWizardDevice]:
 
 
 DEVICES: dict[str, Callable[[], SimulatedDevice]] = {
+    "apsystems": ApsystemsCloud,
+    "apsystems-develop": lambda: ApsystemsCloud(SystemConfig.develop()),
     "demo": DemoMeter,
     "homewizard-p1": _homewizard("p1_3phase"),
     "homewizard-p1-1phase": _homewizard("p1_1phase"),
