@@ -9,6 +9,7 @@ import json
 from zoneinfo import ZoneInfo
 
 from . import __version__
+from .apsystems import cli as apsystems
 from .homewizard import cli as homewizard
 from .schedule.quota import QuotaPlanner
 from .schedule.solar import SolarWindow
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--count", type=int, default=10, help="how many polls to print")
     plan.set_defaults(run=_run_plan)
     homewizard.add_commands(commands)
+    apsystems.add_commands(commands)
     return parser
 
 
@@ -98,5 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "homewizard":
         return homewizard.run(args)
+    if args.command == "apsystems":
+        return apsystems.run(args)
     code: int = args.run(args)
     return code
