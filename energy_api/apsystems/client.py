@@ -79,6 +79,11 @@ def default_date_range(level: EnergyLevel, today: date) -> str | None:
     return today.isoformat()
 
 
+def _wall_time() -> float:
+    """Return `time.time()`."""
+    return time.time()
+
+
 class ApsystemsClient:
     """Talks to the APsystems OpenAPI with one App Id/Secret.
 
@@ -101,7 +106,7 @@ class ApsystemsClient:
         ssl_context: ssl.SSLContext | bool = True,
         timeout: float = DEFAULT_TIMEOUT,
         retry_attempts: int = DEFAULT_RETRY_ATTEMPTS,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """Prepare a client; `timezone` is the system's (dates, `HH:mm` points, quota)."""
         self.app_id = app_id
@@ -110,7 +115,8 @@ class ApsystemsClient:
         self.timezone = timezone
         self.on_request = on_request
         self.retry_attempts = max(1, retry_attempts)
-        self.clock = clock
+        # Looked up per call by default, so a patched `time.time` (tests) applies.
+        self.clock = clock or _wall_time
         self._retry = RetryPolicy(attempts=self.retry_attempts)
         self._ids: set[str] = set()
         self._transport = JsonTransport(

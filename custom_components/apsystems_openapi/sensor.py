@@ -1,0 +1,385 @@
+"""Sensors: the system's production, each ECU's and inverter's, and the call budget."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfFrequency,
+    UnitOfPower,
+    UnitOfTemperature,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+
+from .coordinator import ApsystemsConfigEntry, ApsystemsCoordinator
+from .entity import ApsystemsEntity, ecu_device, inverter_device, system_device
+from .state import InverterReadings, Production
+from .vendor.energy_api.apsystems import Ecu, Inverter
+from .vendor.energy_api.ha.sensor import MonotonicTotalSensor
+
+PARALLEL_UPDATES = 0
+
+type Value = StateType | datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class SystemSensorDescription(SensorEntityDescription):
+    """A sensor of the system and the value it shows."""
+
+    value_fn: Callable[[ApsystemsCoordinator], Value]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EcuSensorDescription(SensorEntityDescription):
+    """A sensor of an ECU: its share of the production."""
+
+    value_fn: Callable[[Production, str], Value]
+
+
+@dataclass(frozen=True, kw_only=True)
+class InverterSensorDescription(SensorEntityDescription):
+    """A sensor of an inverter and the value it shows from its readings."""
+
+    value_fn: Callable[[InverterReadings], Value]
+
+
+def _kwh(key: str, **kwargs: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "translation_key": key,
+        "device_class": SensorDeviceClass.ENERGY,
+        "native_unit_of_measurement": UnitOfEnergy.KILO_WATT_HOUR,
+        "suggested_display_precision": 2,
+        **kwargs,
+    }
+
+
+def _watts(key: str, **kwargs: Any) -> dict[str, Any]:
+    return {
+        "key": key,
+        "translation_key": key,
+        "device_class": SensorDeviceClass.POWER,
+        "state_class": SensorStateClass.MEASUREMENT,
+        "native_unit_of_measurement": UnitOfPower.WATT,
+        "suggested_display_precision": 0,
+        **kwargs,
+    }
+
+
+LIFETIME = SystemSensorDescription(
+    **_kwh("lifetime_energy"),
+    value_fn=lambda c: c.state.production.lifetime_kwh,
+)
+
+SYSTEM_SENSORS: tuple[SystemSensorDescription, ...] = (
+    SystemSensorDescription(
+        **_kwh("today_energy", state_class=SensorStateClass.TOTAL_INCREASING),
+        value_fn=lambda c: c.state.production.today_kwh,
+    ),
+    SystemSensorDescription(
+        **_kwh("month_energy", state_class=SensorStateClass.TOTAL_INCREASING),
+        value_fn=lambda c: c.state.production.month_kwh,
+    ),
+    SystemSensorDescription(
+        **_kwh("year_energy", state_class=SensorStateClass.TOTAL_INCREASING),
+        value_fn=lambda c: c.state.production.year_kwh,
+    ),
+    SystemSensorDescription(
+        **_watts("power"),
+        value_fn=lambda c: c.state.production.power_w,
+    ),
+    SystemSensorDescription(
+        **_watts("peak_power_today", state_class=None),
+        value_fn=lambda c: c.state.production.peak_w,
+    ),
+    SystemSensorDescription(
+        key="data_published_at",
+        translation_key="data_published_at",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c: c.state.production.power_at,
+    ),
+    SystemSensorDescription(
+        key="calls_used",
+        translation_key="calls_used",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c: c.calls_used(),
+    ),
+    SystemSensorDescription(
+        key="calls_left",
+        translation_key="calls_left",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c: c.calls_left(),
+    ),
+    SystemSensorDescription(
+        key="next_poll",
+        translation_key="next_poll",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda c: c.next_poll(),
+    ),
+)
+
+ECU_SENSORS: tuple[EcuSensorDescription, ...] = (
+    EcuSensorDescription(
+        **_watts("ecu_power"),
+        value_fn=lambda p, eid: p.ecu_power_w.get(eid),
+    ),
+    EcuSensorDescription(
+        **_kwh("ecu_today_energy", state_class=SensorStateClass.TOTAL_INCREASING),
+        value_fn=lambda p, eid: p.ecu_today_kwh.get(eid),
+    ),
+)
+
+
+def inverter_sensors(inverter: Inverter) -> tuple[InverterSensorDescription, ...]:
+    """Return an inverter's sensors: one set per DC channel its model has."""
+    per_channel = tuple(
+        description
+        for channel in range(1, inverter.channels + 1)
+        for description in _channel_sensors(channel)
+    )
+    return (
+        InverterSensorDescription(
+            **_watts("ac_power"), value_fn=lambda r: r.ac_power_w
+        ),
+        *per_channel,
+        InverterSensorDescription(
+            key="ac_voltage",
+            translation_key="ac_voltage",
+            device_class=SensorDeviceClass.VOLTAGE,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+            value_fn=lambda r: r.ac_voltage_v,
+        ),
+        InverterSensorDescription(
+            key="frequency",
+            translation_key="frequency",
+            device_class=SensorDeviceClass.FREQUENCY,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfFrequency.HERTZ,
+            value_fn=lambda r: r.frequency_hz,
+        ),
+        InverterSensorDescription(
+            key="temperature",
+            translation_key="temperature",
+            device_class=SensorDeviceClass.TEMPERATURE,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+            value_fn=lambda r: r.temperature_c,
+        ),
+        InverterSensorDescription(
+            **_kwh(
+                "inverter_today_energy", state_class=SensorStateClass.TOTAL_INCREASING
+            ),
+            value_fn=lambda r: r.today_kwh,
+        ),
+        InverterSensorDescription(
+            key="inverter_published_at",
+            translation_key="inverter_published_at",
+            device_class=SensorDeviceClass.TIMESTAMP,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            value_fn=lambda r: r.published_at,
+        ),
+    )
+
+
+def _channel_sensors(channel: int) -> tuple[InverterSensorDescription, ...]:
+    placeholders = {"channel": str(channel)}
+    return (
+        InverterSensorDescription(
+            **_watts(f"dc_power_{channel}", translation_key="dc_power"),
+            translation_placeholders=placeholders,
+            value_fn=lambda r: r.dc_power_w.get(channel),
+        ),
+        InverterSensorDescription(
+            key=f"dc_voltage_{channel}",
+            translation_key="dc_voltage",
+            translation_placeholders=placeholders,
+            device_class=SensorDeviceClass.VOLTAGE,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+            value_fn=lambda r: r.dc_voltage_v.get(channel),
+        ),
+        InverterSensorDescription(
+            key=f"dc_current_{channel}",
+            translation_key="dc_current",
+            translation_placeholders=placeholders,
+            device_class=SensorDeviceClass.CURRENT,
+            state_class=SensorStateClass.MEASUREMENT,
+            native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+            suggested_display_precision=2,
+            value_fn=lambda r: r.dc_current_a.get(channel),
+        ),
+    )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ApsystemsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the system's sensors, and those of each ECU and inverter as they appear."""
+    coordinator = entry.runtime_data
+    system = system_device(coordinator)
+    async_add_entities(
+        [
+            LifetimeSensor(coordinator, system, LIFETIME),
+            *(SystemSensor(coordinator, system, d) for d in SYSTEM_SENSORS),
+        ]
+    )
+    known: set[str] = set()
+
+    @callback
+    def add_devices() -> None:
+        entities: list[SensorEntity] = []
+        for ecu in coordinator.state.ecus:
+            if ecu.eid not in known:
+                known.add(ecu.eid)
+                entities.extend(_ecu_entities(coordinator, ecu))
+            for inverter in ecu.inverters:
+                if inverter.uid not in known:
+                    known.add(inverter.uid)
+                    device = inverter_device(coordinator, inverter)
+                    entities.extend(
+                        InverterSensor(coordinator, device, d, inverter.uid)
+                        for d in inverter_sensors(inverter)
+                    )
+        if entities:
+            async_add_entities(entities)
+
+    add_devices()
+    entry.async_on_unload(coordinator.async_add_listener(add_devices))
+
+
+def _ecu_entities(coordinator: ApsystemsCoordinator, ecu: Ecu) -> list[SensorEntity]:
+    device = ecu_device(coordinator, ecu)
+    return [EcuSensor(coordinator, device, d, ecu.eid) for d in ECU_SENSORS]
+
+
+class SystemSensor(ApsystemsEntity, SensorEntity):
+    """A value of the whole system."""
+
+    entity_description: SystemSensorDescription
+
+    def __init__(
+        self,
+        coordinator: ApsystemsCoordinator,
+        device: DeviceInfo,
+        description: SystemSensorDescription,
+    ) -> None:
+        """Attach to the system device."""
+        super().__init__(coordinator, device, description.key, coordinator.sid)
+        self.entity_description = description
+
+    @property
+    def native_value(self) -> Value:
+        """Return the value from the coordinator's state."""
+        return self.entity_description.value_fn(self.coordinator)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Give today's energy its hourly series (24 small numbers)."""
+        if self.entity_description.key != "today_energy":
+            return None
+        return {"hourly_kwh": self.coordinator.today_hours()}
+
+    _unrecorded_attributes = frozenset({"hourly_kwh"})
+
+
+class LifetimeSensor(ApsystemsEntity, MonotonicTotalSensor):
+    """The lifetime total: never backwards, restored after restarts."""
+
+    entity_description: SystemSensorDescription
+
+    def __init__(
+        self,
+        coordinator: ApsystemsCoordinator,
+        device: DeviceInfo,
+        description: SystemSensorDescription,
+    ) -> None:
+        """Attach to the system device."""
+        super().__init__(coordinator, device, description.key, coordinator.sid)
+        self.entity_description = description
+
+    async def async_added_to_hass(self) -> None:
+        """Restore, then take the current reading."""
+        await super().async_added_to_hass()
+        self._publish_total(self.entity_description.value_fn(self.coordinator))
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._publish_total(self.entity_description.value_fn(self.coordinator))
+        super()._handle_coordinator_update()
+
+    @property
+    def available(self) -> bool:
+        """Stay available with the last total while calls fail: it is still true."""
+        return self.native_value is not None
+
+
+class EcuSensor(ApsystemsEntity, SensorEntity):
+    """A value of one ECU."""
+
+    entity_description: EcuSensorDescription
+
+    def __init__(
+        self,
+        coordinator: ApsystemsCoordinator,
+        device: DeviceInfo,
+        description: EcuSensorDescription,
+        eid: str,
+    ) -> None:
+        """Attach to the ECU's device."""
+        super().__init__(coordinator, device, description.key, eid)
+        self.entity_description = description
+        self._eid = eid
+
+    @property
+    def native_value(self) -> Value:
+        """Return the ECU's value from the latest production."""
+        return self.entity_description.value_fn(
+            self.coordinator.state.production, self._eid
+        )
+
+
+class InverterSensor(ApsystemsEntity, SensorEntity):
+    """A value of one inverter, from its latest detail."""
+
+    entity_description: InverterSensorDescription
+
+    def __init__(
+        self,
+        coordinator: ApsystemsCoordinator,
+        device: DeviceInfo,
+        description: InverterSensorDescription,
+        uid: str,
+    ) -> None:
+        """Attach to the inverter's device."""
+        super().__init__(coordinator, device, description.key, uid)
+        self.entity_description = description
+        self._uid = uid
+
+    @property
+    def native_value(self) -> Value:
+        """Return the inverter's value, None until its first detail."""
+        readings = self.coordinator.state.inverters.get(self._uid)
+        return None if readings is None else self.entity_description.value_fn(readings)

@@ -1,0 +1,153 @@
+"""Fixtures: a simulated EMA cloud on 127.0.0.1 whose clock is HA's (frozen) clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from syrupy.location import PyTestLocation
+
+from custom_components.apsystems_openapi.const import (
+    CONF_APP_ID,
+    CONF_APP_SECRET,
+    CONF_BASE_URL,
+    CONF_SID,
+    CONF_TIMEZONE,
+    DOMAIN,
+)
+from custom_components.apsystems_openapi.coordinator import ApsystemsCoordinator
+from simulators.apsystems import APP_ID, APP_SECRET, SID, ApsystemsCloud, SystemConfig
+from simulators.pytest_plugin import StartSimulator
+from simulators.runner import RunningSimulator
+
+LONDON = "Europe/London"
+# A summer day in London: sunrise 04:43, sunset 21:21 BST.
+SUMMER_MORNING = datetime(2026, 6, 10, 9, 1, tzinfo=dt_util.UTC)
+
+
+@dataclass
+class Cloud:
+    """A running simulated EMA cloud and what an entry needs to reach it."""
+
+    sim: RunningSimulator[ApsystemsCloud]
+
+    @property
+    def cloud(self) -> ApsystemsCloud:
+        return self.sim.device
+
+    @property
+    def url(self) -> str:
+        return self.sim.url
+
+    def entry(self, **options: Any) -> MockConfigEntry:
+        return MockConfigEntry(
+            domain=DOMAIN,
+            title="APsystems 649A",
+            unique_id=SID,
+            data={
+                CONF_APP_ID: APP_ID,
+                CONF_APP_SECRET: APP_SECRET,
+                CONF_SID: SID,
+                CONF_BASE_URL: self.url,
+                CONF_TIMEZONE: LONDON,
+            },
+            options=options,
+        )
+
+    def calls(self) -> int:
+        """Return every request the cloud answered for our app id."""
+        return sum(1 for call in self.cloud.calls if call[1] == APP_ID)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Any, enable_custom_integrations: None
+) -> None:
+    """Load our custom integrations in every test, with a recorder for the statistics."""
+
+
+@pytest.fixture(autouse=True)
+async def london(hass: HomeAssistant) -> None:
+    """Put HA in London, where the simulated system is."""
+    hass.config.latitude = 51.5
+    hass.config.longitude = -0.12
+    await hass.config.async_set_time_zone(LONDON)
+
+
+@pytest.fixture(name="cloud")
+async def fixture_cloud(
+    simulator: StartSimulator, freezer: FrozenDateTimeFactory
+) -> Cloud:
+    """Return a started cloud serving the default system (1 ECU, 6 inverters)."""
+    freezer.move_to(SUMMER_MORNING)
+    return Cloud(await simulator(ApsystemsCloud(SystemConfig())))
+
+
+async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> ApsystemsCoordinator:
+    """Add the entry, set it up and return its coordinator."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator: ApsystemsCoordinator = entry.runtime_data
+    return coordinator
+
+
+async def run_until(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    coordinator: ApsystemsCoordinator,
+    end: datetime,
+) -> None:
+    """Move HA's time (and so the cloud's) from planned refresh to planned refresh."""
+    while True:
+        due = coordinator.next_refresh
+        if due is None or due > end:
+            break
+        freezer.move_to(due)
+        async_fire_time_changed(hass, due)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.move_to(end)
+    async_fire_time_changed(hass, end)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Enable every entity, also those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
+    """HA's snapshot extension, one sibling folder per HA release."""
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        """Return `snapshots-<HA major.minor>` beside the test file."""
+        folder = Path(super().dirname(test_location=test_location))
+        return f"{folder}-{MAJOR_VERSION}.{MINOR_VERSION}"
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Use HA's snapshot extension, with snapshots kept per HA release."""
+    return snapshot.use_extension(VersionedSnapshotExtension)
