@@ -271,6 +271,31 @@ async def check_frontend_data(ws: Websocket) -> None:
     ok(f"get_services: {count} actions of {len(services)} domains")
 
 
+# Config entries scripts/develop adds, per integration.
+SIMULATED_ENTRIES = {"homewizard_v2": 2, "apsystems_openapi": 1}
+# The simulated APsystems cloud runs 20x fast: its power must change within this time.
+SOLAR_CHANGE_TIMEOUT = 150.0
+SOLAR_POWER = "sensor.apsystems_649a_power"
+
+
+async def check_solar_power_changes(ws: Websocket) -> None:
+    """Wait until the simulated APsystems system's power shows a new value."""
+    deadline = time.monotonic() + SOLAR_CHANGE_TIMEOUT
+    first = None
+    while time.monotonic() < deadline:
+        states = {s["entity_id"]: s["state"] for s in await ws.call("get_states")}
+        shown = states.get(SOLAR_POWER)
+        if first is None:
+            first = shown
+        elif shown != first:
+            ok(f"{SOLAR_POWER} changed from {first} to {shown} W")
+            return
+        await asyncio.sleep(2)
+    raise CheckFailedError(
+        f"{SOLAR_POWER} stayed at {first} for {SOLAR_CHANGE_TIMEOUT} s"
+    )
+
+
 def numeric(state: dict[str, Any]) -> bool:
     """Return whether the state is a number."""
     try:
@@ -286,12 +311,16 @@ async def simulated_totals(ws: Websocket) -> dict[str, float]:
     Return the energy totals by entity id.
     """
     registry = await ws.call("config/entity_registry/list")
-    ours = {e["entity_id"]: e for e in registry if e["platform"] == "homewizard_v2"}
+    ours = {e["entity_id"]: e for e in registry if e["platform"] in SIMULATED_ENTRIES}
+    for platform, expected in SIMULATED_ENTRIES.items():
+        entries = {
+            e["config_entry_id"] for e in ours.values() if e["platform"] == platform
+        }
+        if len(entries) != expected:
+            raise CheckFailedError(
+                f"{platform} entities of {len(entries)} entries, not {expected}"
+            )
     entries = {e["config_entry_id"] for e in ours.values()}
-    if len(entries) != 2:
-        raise CheckFailedError(
-            f"homewizard_v2 entities of {len(entries)} entries, not 2"
-        )
     deadline = time.monotonic() + READY_TIMEOUT
     while True:
         found: dict[str, dict[str, dict[str, Any]]] = {entry: {} for entry in entries}
@@ -436,6 +465,7 @@ async def check(folder: Path) -> None:
             ws = await ha.websocket()
             await check_frontend_data(ws)
             first = await simulated_totals(ws)
+            await check_solar_power_changes(ws)
             await restart(ha, develop, ws)
             await ha.log_in()
             ws = await ha.websocket()

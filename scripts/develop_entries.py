@@ -1,9 +1,10 @@
 """Add config entries for the simulated devices of scripts/develop to CONFIG_DIR/.storage.
 
 Usage: python scripts/develop_entries.py CONFIG_DIR ENTRY_JSON [ENTRY_JSON ...]
-where each ENTRY_JSON is {"domain", "title", "unique_id", "data"}. Entries whose
-(domain, unique_id) already exist are updated (their data), others are added, so a
-second run changes nothing but addresses. HA must not be running.
+where each ENTRY_JSON is {"domain", "title", "unique_id", "data"} and optionally
+"options" (used when the entry is added). Entries whose (domain, unique_id) already
+exist are updated (their data), others are added, so a second run changes nothing
+but addresses. HA must not be running.
 """
 
 import json
@@ -42,7 +43,7 @@ def main(config: Path, wanted: list[dict[str, object]]) -> None:
             discovery_keys=MappingProxyType({}),
             domain=str(spec["domain"]),
             minor_version=1,
-            options={},
+            options=spec.get("options") or {},  # type: ignore[arg-type]
             source=SOURCE_USER,
             subentries_data=None,
             title=str(spec["title"]),

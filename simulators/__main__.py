@@ -46,6 +46,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--speed", help="run the data clock this many times faster, if supported"
     )
+    parser.add_argument(
+        "--time-warp",
+        help="EPOCH,START,SPEED: from real time EPOCH the data clock shows START and runs SPEED times as fast, if supported",
+    )
     args = parser.parse_args(argv)
     if args.ca_dir is not None and not args.tls:
         parser.error("--ca-dir needs --tls")
@@ -108,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     device = DEVICES[args.device]()
     options = {
         name: value
-        for name in ("serial", "token", "state", "speed")
+        for name in ("serial", "token", "state", "speed", "time_warp")
         if (value := getattr(args, name)) is not None
     }
     try:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from energy_api.timewarp import TimeWarp
 from simulators.base import SimulatedDevice
 from simulators.tls import ServerCert, TestCA
 
@@ -143,12 +144,15 @@ class ApsystemsCloud(SimulatedDevice):
     # Options
 
     def configure(self, options: Mapping[str, str]) -> None:
-        """Apply `--state FILE` (keep the call counts) and `--speed N` (fast data clock)."""
-        unknown = set(options) - {"state", "speed"}
+        """Apply `--state FILE` (keep the call counts), `--speed N` or `--time-warp W` (fast data clock)."""
+        unknown = set(options) - {"state", "speed", "time_warp"}
         if unknown:
             super().configure({name: options[name] for name in unknown})
         if "speed" in options:
             self.data_clock = accelerated(float(options["speed"]), self.data_clock)
+        if "time_warp" in options:
+            warp = TimeWarp.parse(options["time_warp"])
+            self.data_clock = lambda: warp.warped(now_utc())
         if "state" in options:
             self.keep_state(Path(options["state"]))
 

@@ -136,3 +136,16 @@ async def test_command_line(tmp_path: Path) -> None:
     finally:
         proc.kill()
         await proc.wait()
+
+
+def test_time_warp_option_sets_the_data_clock() -> None:
+    """`--time-warp EPOCH,START,SPEED` makes the data clock show START at EPOCH."""
+    from datetime import UTC, datetime  # noqa: PLC0415
+
+    from energy_api.timewarp import TimeWarp  # noqa: PLC0415
+    from simulators.apsystems import ApsystemsCloud  # noqa: PLC0415
+
+    start = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)
+    cloud = ApsystemsCloud()
+    cloud.configure({"time_warp": str(TimeWarp(datetime.now(UTC), start, 20))})
+    assert abs((cloud.data_clock() - start).total_seconds()) < 120
