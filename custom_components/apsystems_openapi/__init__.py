@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+import os
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from homeassistant.core import HomeAssistant
@@ -28,6 +29,7 @@ from .const import (
     DEFAULT_RESERVE,
     DEFAULT_SUNRISE_OFFSET,
     DEFAULT_SUNSET_OFFSET,
+    DEVELOPMENT_TIME_WARP_ENV,
     DOMAIN,
     ISSUE_INTERVAL_OVER_QUOTA,
     PLANNING_FIXED,
@@ -41,6 +43,7 @@ from .vendor.energy_api.ha.devices import removal_allowed
 from .vendor.energy_api.ha.entry import SETUP_DONE, async_unload_platforms
 from .vendor.energy_api.ha.store import PersistedState
 from .vendor.energy_api.schedule.solar import SolarWindow
+from .vendor.energy_api.timewarp import TimeWarp
 
 
 def system_timezone(hass: HomeAssistant, entry: ApsystemsConfigEntry) -> ZoneInfo:
@@ -73,7 +76,9 @@ def plan_settings(
         if options.get(CONF_PLANNING) == PLANNING_FIXED
         else None
     )
+    warp = os.environ.get(DEVELOPMENT_TIME_WARP_ENV)
     return PlanSettings(
+        warp=None if warp is None else TimeWarp.parse(warp),
         window=window,
         timezone=tz,
         quota=int(options.get(CONF_QUOTA, DEFAULT_QUOTA)),
@@ -123,7 +128,7 @@ def _check_fixed_interval(
 ) -> None:
     """Warn when a fixed interval would need more calls than the quota in some month."""
     issue_id = f"{ISSUE_INTERVAL_OVER_QUOTA}_{entry.entry_id}"
-    estimate = plan.fixed_month_estimate(dt_util.utcnow())
+    estimate = plan.fixed_month_estimate(plan.warped(dt_util.utcnow()))
     if estimate > plan.settings.quota:
         ir.async_create_issue(
             hass,

@@ -47,6 +47,11 @@ LEDGER_DAYS: Final = 4
 # At most this many missed days are completed from the API's hourly series at once.
 MAX_DAYS_TO_COMPLETE: Final = 3
 
+# Developer seam: scripts/develop runs the simulated cloud on a fast clock
+# (`EPOCH,START,SPEED`, see energy_api.timewarp) and the integration follows it, so
+# production changes within a minute. Real systems never set it.
+DEVELOPMENT_TIME_WARP_ENV: Final = "APSYSTEMS_OPENAPI_DEVELOPMENT_TIME_WARP"
+
 ISSUE_QUOTA_EXHAUSTED: Final = "quota_exhausted"
 ISSUE_SIGNATURE_REJECTED: Final = "signature_rejected"
 ISSUE_INTERVAL_OVER_QUOTA: Final = "interval_over_quota"

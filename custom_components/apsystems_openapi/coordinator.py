@@ -19,7 +19,7 @@ from .const import (
     LOGGER,
 )
 from .planning import CallPlan
-from .state import InverterReadings, SystemState
+from .state import InverterReadings, MeterReadings, StorageReadings, SystemState
 from .statistics import async_import, closed_hours, day_hours, metadata, prune
 from .vendor.energy_api.apsystems import (
     ApsystemsClient,
@@ -78,6 +78,10 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
         )
         client.on_request = self._count_call
 
+    def now(self) -> datetime:
+        """Return the system's time (fast under scripts/develop's time warp)."""
+        return self.plan.warped(dt_util.utcnow())
+
     @property
     def state(self) -> SystemState:
         """Return the persisted state (also `data` once refreshed)."""
@@ -85,13 +89,13 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
 
     def record_calls(self, count: int) -> None:
         """Count calls made outside the coordinator (a reauth or reconfigure flow)."""
-        now = dt_util.utcnow().astimezone(self.plan.settings.timezone)
+        now = self.now().astimezone(self.plan.settings.timezone)
         self.state.routine.usage.record(now, count)
         self.store.async_save_soon()
 
     def _count_call(self, endpoint: str) -> None:
         """Count every HTTP request, failed and retried ones too."""
-        now = dt_util.utcnow().astimezone(self.plan.settings.timezone)
+        now = self.now().astimezone(self.plan.settings.timezone)
         self.state.routine.usage.record(now, manual=self._manual)
         self.store.async_save_soon()
 
@@ -99,7 +103,7 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
 
     def calls_used(self) -> int:
         """Return the calls spent this month (the account's month)."""
-        now = dt_util.utcnow().astimezone(self.plan.settings.timezone)
+        now = self.now().astimezone(self.plan.settings.timezone)
         return self.state.routine.usage.spent_at(now)
 
     def calls_left(self) -> int:
@@ -107,13 +111,14 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
         return max(0, self.plan.settings.quota - self.calls_used())
 
     def next_poll(self) -> datetime | None:
-        """Return when the next production poll is planned."""
-        return self.plan.next_poll(dt_util.utcnow())
+        """Return when (real time) the next production poll is planned."""
+        due = self.plan.next_poll(self.now())
+        return None if due is None else self.plan.real(due)
 
     def today_hours(self) -> list[float | None]:
         """Return today's production per local hour (None for hours not closed yet)."""
         tz = self.plan.settings.timezone
-        today = self.plan.local_day(dt_util.utcnow())
+        today = self.plan.local_day(self.now())
         hours: list[float | None] = [None] * 24
         for start, kwh in self.state.ledger.hours.items():
             local = start.astimezone(tz)
@@ -125,7 +130,7 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
 
     async def async_fetch(self) -> SystemState:
         """Make the calls that are due, if any; keep last values when none is."""
-        now = dt_util.utcnow()
+        now = self.now()
         self._settle(now)
         try:
             await self._run_due_calls(now)
@@ -147,6 +152,11 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
             return
         first_ever = routine.last_poll is None
         if not (first_ever or self.plan.poll_due(now)):
+            LOGGER.debug(
+                "No call at %s: the next poll is due at %s",
+                now.isoformat(),
+                self.plan.next_poll(now),
+            )
             return
         if not self.state.ecus:
             await self.async_scan()
@@ -166,9 +176,12 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
             if summary is not None:
                 production.summary, production.summary_day = summary, today
         await self._read_ecus(today)
+        await self._read_storage_state()
         if self.plan.detail_due(now):
             routine.detail_day = today
-            await self._read_detail(now, self.plan.detail_count(today))
+            await self._read_totals(now)
+            if self.plan.settings.inverter_detail:
+                await self._read_detail(now, self.plan.detail_count(today))
 
     async def _complete_day(self, day: date) -> None:
         """Replace a past day's hours by the API's hourly series."""
@@ -189,7 +202,10 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
         for ecu in self.state.ecus:
             minutely = await self.client.ecu_minutely(self.sid, ecu.eid, today)
             if minutely is None or not minutely.times:
-                continue  # nothing published yet today: keep what is shown
+                # Nothing published yet today: keep what is shown, else show 0.
+                production.ecu_today_kwh.setdefault(ecu.eid, 0.0)
+                production.ecu_power_w.setdefault(ecu.eid, 0.0)
+                continue
             series.append((minutely.times, minutely.energy_kwh))
             energy = sum(kwh or 0.0 for kwh in minutely.energy_kwh)
             today_kwh = minutely.today_kwh if minutely.today_kwh is not None else energy
@@ -212,6 +228,41 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
         ):
             for start, kwh in closed_hours(series).items():
                 self.state.ledger.set_hour(start, kwh)
+
+    async def _read_storage_state(self) -> None:
+        """Read each battery's latest state of charge and mode."""
+        for ecu in self.state.ecus:
+            if not ecu.has_storage:
+                continue
+            latest = await self.client.storage_latest(self.sid, ecu.eid)
+            if latest is None:
+                continue
+            readings = self.state.storages.setdefault(ecu.eid, StorageReadings())
+            readings.soc, readings.mode = latest.soc, latest.mode
+            readings.published_at = latest.time
+
+    async def _read_totals(self, now: datetime) -> None:
+        """Read the lifetime totals of each meter and battery."""
+        for ecu in self.state.ecus:
+            if ecu.has_meter:
+                meter = await self.client.meter_summary(self.sid, ecu.eid)
+                if meter is not None:
+                    lifetime = meter.lifetime
+                    self.state.meters[ecu.eid] = MeterReadings(
+                        consumed_kwh=lifetime.consumed,
+                        produced_kwh=lifetime.produced,
+                        imported_kwh=lifetime.imported,
+                        exported_kwh=lifetime.exported,
+                        read_at=now,
+                    )
+            if ecu.has_storage:
+                storage = await self.client.storage_summary(self.sid, ecu.eid)
+                if storage is not None:
+                    readings = self.state.storages.setdefault(
+                        ecu.eid, StorageReadings()
+                    )
+                    readings.charge_kwh = storage.lifetime.charge
+                    readings.discharge_kwh = storage.lifetime.discharge
 
     async def _read_detail(self, now: datetime, count: int) -> None:
         """Per-channel power and energy of every inverter, then detail of the stalest ones."""
@@ -308,7 +359,7 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
 
     @contextmanager
     def _manual_calls(self, needed: int) -> Iterator[None]:
-        allowed = self.plan.manual_allowance(dt_util.utcnow())
+        allowed = self.plan.manual_allowance(self.now())
         if needed > allowed:
             raise ReserveSpentError(needed, allowed)
         self._manual = True
@@ -334,7 +385,7 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
     def reported(self) -> set[tuple[str, str]]:
         """Return the identifiers of every device the API reports."""
         return {(DOMAIN, self.sid)} | {
-            (DOMAIN, ident) for ecu in self.state.ecus for ident in _ecu_idents(ecu)
+            (DOMAIN, ident) for ecu in self.state.ecus for ident in device_idents(ecu)
         }
 
     async def async_scan_inverters(self) -> None:
@@ -345,7 +396,7 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
 
     async def async_refresh_inverters(self) -> None:
         """Refresh inverter data (the button): batch calls, then detail as the reserve allows."""
-        now = dt_util.utcnow()
+        now = self.now()
         fixed = 2 * len(self.state.ecus)
         allowed = self.plan.manual_allowance(now)
         count = min(self.plan.inverter_count, allowed - fixed)
@@ -354,8 +405,23 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
         self.async_set_updated_data(self.state)
 
 
-def _ecu_idents(ecu: Ecu) -> Iterator[str]:
+def meter_ident(ecu: Ecu) -> str:
+    """Return the device identifier of an ECU's meter."""
+    return f"{ecu.eid}_meter"
+
+
+def storage_ident(ecu: Ecu) -> str:
+    """Return the device identifier of an ECU's battery."""
+    return f"{ecu.eid}_storage"
+
+
+def device_idents(ecu: Ecu) -> Iterator[str]:
+    """Yield the identifiers of an ECU's devices: itself, meter, battery, inverters."""
     yield ecu.eid
+    if ecu.has_meter:
+        yield meter_ident(ecu)
+    if ecu.has_storage:
+        yield storage_ident(ecu)
     for inverter in ecu.inverters:
         yield inverter.uid
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
 
 from .const import CONF_APP_ID, CONF_APP_SECRET, CONF_SID
 from .coordinator import ApsystemsConfigEntry
@@ -41,9 +40,9 @@ async def async_get_config_entry_diagnostics(
         "plan": {
             "quota": coordinator.plan.settings.quota,
             "calls_used": coordinator.calls_used(),
-            "manual_allowance": coordinator.plan.manual_allowance(dt_util.utcnow()),
+            "manual_allowance": coordinator.plan.manual_allowance(coordinator.now()),
             "next_poll": coordinator.next_poll(),
-            "in_window": coordinator.plan.in_window(dt_util.utcnow()),
+            "in_window": coordinator.plan.in_window(coordinator.now()),
         },
         "state": state,
     }

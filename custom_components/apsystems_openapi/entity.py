@@ -6,7 +6,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
-from .coordinator import ApsystemsCoordinator
+from .coordinator import ApsystemsCoordinator, meter_ident, storage_ident
 from .vendor.energy_api.apsystems import Ecu, Inverter
 
 MANUFACTURER = "APsystems"
@@ -46,6 +46,28 @@ def inverter_device(
         model=inverter.model or "Micro-inverter",
         name=f"{inverter.model or 'Inverter'} {inverter.uid[-4:]}",
         serial_number=inverter.uid,
+        via_device=(DOMAIN, coordinator.sid),
+    )
+
+
+def meter_device(coordinator: ApsystemsCoordinator, ecu: Ecu) -> DeviceInfo:
+    """Return the registry entry of an ECU's energy meter, under the system."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, meter_ident(ecu))},
+        manufacturer=MANUFACTURER,
+        model="Energy meter",
+        name=f"Meter {ecu.eid[-4:]}",
+        via_device=(DOMAIN, coordinator.sid),
+    )
+
+
+def storage_device(coordinator: ApsystemsCoordinator, ecu: Ecu) -> DeviceInfo:
+    """Return the registry entry of an ECU's battery, under the system."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, storage_ident(ecu))},
+        manufacturer=MANUFACTURER,
+        model=ecu.model or "Battery",
+        name=f"Battery {ecu.eid[-4:]}",
         via_device=(DOMAIN, coordinator.sid),
     )
 

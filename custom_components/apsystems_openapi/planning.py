@@ -10,7 +10,7 @@ remains over the solar time left.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 import math
 from zoneinfo import ZoneInfo
@@ -19,6 +19,11 @@ from .const import DETAIL_SHARE, MAX_DAYS_TO_COMPLETE, PUBLISH_DELAY, PUBLISH_EV
 from .state import SystemState
 from .vendor.energy_api.schedule.quota import QuotaPlanner
 from .vendor.energy_api.schedule.solar import SolarWindow, local_midnight
+from .vendor.energy_api.timewarp import TimeWarp
+
+
+# A planned poll is still due this long after its time (timers fire late).
+DUE_SLACK = timedelta(seconds=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,7 @@ class PlanSettings:
     reserve: int
     fixed_interval: timedelta | None = None
     inverter_detail: bool = True
+    warp: TimeWarp | None = None
 
 
 class CallPlan:
@@ -49,12 +55,39 @@ class CallPlan:
             publish_delay=PUBLISH_DELAY,
         )
 
+    # Time: the system's, which scripts/develop may run fast (see `TimeWarp`)
+
+    def warped(self, real: datetime) -> datetime:
+        """Return the system's time at the real time `real`."""
+        warp = self.settings.warp
+        return real if warp is None else warp.warped(real)
+
+    def real(self, moment: datetime) -> datetime:
+        """Return the real time at which the system's clock shows `moment`."""
+        warp = self.settings.warp
+        return moment if warp is None else warp.real(moment)
+
     # Costs
 
     @property
     def ecu_count(self) -> int:
         """Return the ECUs a poll reads (at least one, before the list is known)."""
         return max(1, len(self.state.ecus))
+
+    @property
+    def storage_count(self) -> int:
+        """Return the batteries, whose state each poll also reads."""
+        return sum(ecu.has_storage for ecu in self.state.ecus)
+
+    @property
+    def meter_count(self) -> int:
+        """Return the meters, whose totals are read once a day."""
+        return sum(ecu.has_meter for ecu in self.state.ecus)
+
+    @property
+    def poll_cost(self) -> int:
+        """Return the calls of one production poll: each ECU's data, each battery's state."""
+        return self.ecu_count + self.storage_count
 
     @property
     def inverter_count(self) -> int:
@@ -76,10 +109,15 @@ class CallPlan:
         return math.floor(share / month_days)
 
     def detail_cost(self, day: date) -> int:
-        """Return the calls of the daily detail: batch power and energy per ECU, then inverters."""
+        """Return the calls of the afternoon's once-a-day reads.
+
+        Meter and battery totals, and with per-inverter detail batch power and
+        energy per ECU, then the inverters of the day.
+        """
+        totals = self.meter_count + self.storage_count
         if not self.settings.inverter_detail:
-            return 0
-        return 2 * self.ecu_count + self.detail_count(day)
+            return totals
+        return totals + 2 * self.ecu_count + self.detail_count(day)
 
     def daily_cost(self, day: date) -> int:
         """Return the once-a-day calls: summary, yesterday's hours, detail."""
@@ -130,9 +168,9 @@ class CallPlan:
         if self.settings.fixed_interval is not None:
             return self._next_fixed(now, spent)
         committed = self.committed(now)
-        # A poll costs one call per ECU: commit the share of the rest the extra ECUs take.
+        # A poll costs more than one call with several ECUs or a battery: commit the extra share.
         rest = max(0, self.settings.quota - spent - committed)
-        committed += rest - rest // self.ecu_count
+        committed += rest - rest // self.poll_cost
         due = self.planner.next_poll(
             now,
             spent=spent,
@@ -150,7 +188,7 @@ class CallPlan:
         assert interval is not None
         last = self.state.routine.last_poll
         target = now if last is None else max(now, last + interval)
-        if spent + self.ecu_count + self.committed(now) > self.settings.quota:
+        if spent + self.poll_cost + self.committed(now) > self.settings.quota:
             target = self.planner.month_span(now)[1]
         return self._first_after(target)
 
@@ -163,15 +201,19 @@ class CallPlan:
         return None if span is None else span[0]
 
     def poll_due(self, now: datetime) -> bool:
-        """Return whether a production poll should run now."""
+        """Return whether a production poll should run now.
+
+        The planner is asked as of a moment ago: a timer that fires a little after
+        the slot it was set for must still find that slot due, not the next one.
+        """
         if not self.in_window(now):
             return False
-        due = self.next_poll(now)
-        return due is not None and due <= now + timedelta(seconds=1)
+        due = self.next_poll(now - DUE_SLACK)
+        return due is not None and due <= now
 
     def detail_due(self, now: datetime) -> bool:
-        """Return whether today's inverter detail is owed (after solar noon)."""
-        if not self.settings.inverter_detail or not self.state.ecus:
+        """Return whether today's afternoon reads are owed (after solar noon)."""
+        if self.detail_cost(self.local_day(now)) == 0 or not self.state.ecus:
             return False
         today = self.local_day(now)
         noon = self.solar_noon(today)
@@ -225,13 +267,17 @@ class CallPlan:
                 local_midnight(first + timedelta(days=days), self.settings.timezone),
             )
             polls = math.ceil(seconds / interval.total_seconds()) + days
-            worst = max(worst, polls * self.ecu_count + days * self.daily_cost(first))
+            worst = max(worst, polls * self.poll_cost + days * self.daily_cost(first))
         return worst
 
     def next_refresh(
         self, now: datetime, last_refresh: datetime | None
     ) -> datetime | None:
-        """Return the next refresh: a poll, the window's end (power to 0) or midnight."""
+        """Return the next refresh (real time): a poll, the window's end (power to 0) or midnight."""
+        return self.real(self._next_event(self.warped(now)))
+
+    def _next_event(self, now: datetime) -> datetime:
+        """Return the next poll, window end or midnight after `now` (system time)."""
         moments = [self.next_midnight(now)]
         if (poll := self.next_poll(now)) is not None:
             moments.append(max(poll, now))
@@ -239,7 +285,3 @@ class CallPlan:
         if span is not None and span[1] > now:
             moments.append(span[1])
         return min(moments)
-
-    def with_settings(self, settings: PlanSettings) -> CallPlan:
-        """Return a plan for new settings over the same state."""
-        return CallPlan(replace(settings), self.state)

@@ -14,6 +14,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
+    PERCENTAGE,
     EntityCategory,
     UnitOfElectricCurrent,
     UnitOfElectricPotential,
@@ -27,9 +28,21 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .coordinator import ApsystemsConfigEntry, ApsystemsCoordinator
-from .entity import ApsystemsEntity, ecu_device, inverter_device, system_device
-from .state import InverterReadings, Production
+from .coordinator import (
+    ApsystemsConfigEntry,
+    ApsystemsCoordinator,
+    meter_ident,
+    storage_ident,
+)
+from .entity import (
+    ApsystemsEntity,
+    ecu_device,
+    inverter_device,
+    meter_device,
+    storage_device,
+    system_device,
+)
+from .state import InverterReadings, MeterReadings, Production, StorageReadings
 from .vendor.energy_api.apsystems import Ecu, Inverter
 from .vendor.energy_api.ha.sensor import MonotonicTotalSensor
 
@@ -146,6 +159,69 @@ ECU_SENSORS: tuple[EcuSensorDescription, ...] = (
     EcuSensorDescription(
         **_kwh("ecu_today_energy", state_class=SensorStateClass.TOTAL_INCREASING),
         value_fn=lambda p, eid: p.ecu_today_kwh.get(eid),
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeterSensorDescription(SensorEntityDescription):
+    """A sensor of a meter and the value it shows from its readings."""
+
+    value_fn: Callable[[MeterReadings], Value]
+
+
+@dataclass(frozen=True, kw_only=True)
+class StorageSensorDescription(SensorEntityDescription):
+    """A sensor of a battery and the value it shows from its readings."""
+
+    value_fn: Callable[[StorageReadings], Value]
+
+
+_LIFETIME = {"state_class": SensorStateClass.TOTAL_INCREASING}
+
+METER_SENSORS: tuple[MeterSensorDescription, ...] = (
+    MeterSensorDescription(
+        **_kwh("meter_consumed", **_LIFETIME), value_fn=lambda m: m.consumed_kwh
+    ),
+    MeterSensorDescription(
+        **_kwh("meter_produced", **_LIFETIME), value_fn=lambda m: m.produced_kwh
+    ),
+    MeterSensorDescription(
+        **_kwh("meter_imported", **_LIFETIME), value_fn=lambda m: m.imported_kwh
+    ),
+    MeterSensorDescription(
+        **_kwh("meter_exported", **_LIFETIME), value_fn=lambda m: m.exported_kwh
+    ),
+)
+
+# The modes the manual names (only self-consumption is confirmed by users).
+STORAGE_MODES = {
+    "0": "backup",
+    "1": "self_consumption",
+    "2": "advanced",
+    "3": "peak_shaving",
+}
+
+STORAGE_SENSORS: tuple[StorageSensorDescription, ...] = (
+    StorageSensorDescription(
+        key="state_of_charge",
+        device_class=SensorDeviceClass.BATTERY,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=PERCENTAGE,
+        value_fn=lambda s: s.soc,
+    ),
+    StorageSensorDescription(
+        key="storage_mode",
+        translation_key="storage_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=sorted(STORAGE_MODES.values()),
+        value_fn=lambda s: STORAGE_MODES.get(s.mode or ""),
+    ),
+    StorageSensorDescription(
+        **_kwh("storage_charged", **_LIFETIME), value_fn=lambda s: s.charge_kwh
+    ),
+    StorageSensorDescription(
+        **_kwh("storage_discharged", **_LIFETIME), value_fn=lambda s: s.discharge_kwh
     ),
 )
 
@@ -272,7 +348,62 @@ async def async_setup_entry(
 
 def _ecu_entities(coordinator: ApsystemsCoordinator, ecu: Ecu) -> list[SensorEntity]:
     device = ecu_device(coordinator, ecu)
-    return [EcuSensor(coordinator, device, d, ecu.eid) for d in ECU_SENSORS]
+    entities: list[SensorEntity] = [
+        EcuSensor(coordinator, device, d, ecu.eid) for d in ECU_SENSORS
+    ]
+    if ecu.has_meter:
+        meter = meter_device(coordinator, ecu)
+        entities.extend(
+            ReadingsSensor(
+                coordinator,
+                meter,
+                d,
+                meter_ident(ecu),
+                coordinator.state.meters,
+                ecu.eid,
+            )
+            for d in METER_SENSORS
+        )
+    if ecu.has_storage:
+        storage = storage_device(coordinator, ecu)
+        entities.extend(
+            ReadingsSensor(
+                coordinator,
+                storage,
+                d,
+                storage_ident(ecu),
+                coordinator.state.storages,
+                ecu.eid,
+            )
+            for d in STORAGE_SENSORS
+        )
+    return entities
+
+
+class ReadingsSensor(ApsystemsEntity, SensorEntity):
+    """A value of a meter or battery, from its readings keyed by ECU."""
+
+    def __init__(
+        self,
+        coordinator: ApsystemsCoordinator,
+        device: DeviceInfo,
+        description: MeterSensorDescription | StorageSensorDescription,
+        owner: str,
+        readings: Mapping[str, Any],
+        eid: str,
+    ) -> None:
+        """Attach to the meter's or battery's device."""
+        super().__init__(coordinator, device, description.key, owner)
+        self.entity_description = description
+        self._value_fn: Callable[[Any], Value] = description.value_fn
+        self._readings = readings
+        self._eid = eid
+
+    @property
+    def native_value(self) -> Value:
+        """Return the value, None until the first reading."""
+        readings = self._readings.get(self._eid)
+        return None if readings is None else self._value_fn(readings)
 
 
 class SystemSensor(ApsystemsEntity, SensorEntity):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 import math
 from typing import Any
@@ -83,6 +83,28 @@ class InverterReadings:
 
 
 @dataclass(slots=True)
+class MeterReadings:
+    """A meter's lifetime totals, read once a day."""
+
+    consumed_kwh: float | None = None
+    produced_kwh: float | None = None
+    imported_kwh: float | None = None
+    exported_kwh: float | None = None
+    read_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class StorageReadings:
+    """A battery's state with every poll, and its lifetime totals once a day."""
+
+    soc: float | None = None
+    mode: str | None = None
+    charge_kwh: float | None = None
+    discharge_kwh: float | None = None
+    published_at: datetime | None = None
+
+
+@dataclass(slots=True)
 class Routine:
     """The calls made and owed: usage, last poll, the day's once-a-day calls."""
 
@@ -116,6 +138,8 @@ class SystemState:
     inverters: dict[str, InverterReadings] = field(default_factory=dict)
     routine: Routine = field(default_factory=Routine)
     ledger: Ledger = field(default_factory=Ledger)
+    meters: dict[str, MeterReadings] = field(default_factory=dict)
+    storages: dict[str, StorageReadings] = field(default_factory=dict)
 
 
 def _field(summary: EnergySummary | None, name: str) -> float | None:
@@ -287,6 +311,30 @@ def _hours(data: Any) -> dict[datetime, float]:
     return hours
 
 
+def _flat_json(readings: MeterReadings | StorageReadings) -> dict[str, Any]:
+    return {
+        name: _iso(value) if isinstance(value, datetime) else value
+        for name, value in (
+            (f.name, getattr(readings, f.name)) for f in fields(readings)
+        )
+    }
+
+
+def _flat[R: (MeterReadings, StorageReadings)](kind: type[R], data: Any) -> R:
+    """Rebuild flat readings: numbers, texts and times by their field names."""
+    data = _object(data)
+    values: dict[str, Any] = {}
+    for item in fields(kind):
+        value = data.get(item.name)
+        if item.name.endswith("_at"):
+            values[item.name] = _time(value)
+        elif item.name == "mode":
+            values[item.name] = value if isinstance(value, str) else None
+        else:
+            values[item.name] = _number(value)
+    return kind(**values)
+
+
 def state_to_json(state: SystemState) -> dict[str, Any]:
     """Return the JSON form of `state`."""
     production, routine, ledger = state.production, state.routine, state.ledger
@@ -317,6 +365,8 @@ def state_to_json(state: SystemState) -> dict[str, Any]:
             "imported": _hours_json(ledger.imported),
             "sum_before": ledger.sum_before,
         },
+        "meters": {eid: _flat_json(m) for eid, m in state.meters.items()},
+        "storages": {eid: _flat_json(s) for eid, s in state.storages.items()},
     }
 
 
@@ -353,6 +403,14 @@ def state_from_json(data: dict[str, Any]) -> SystemState:
             imported=_hours(ledger.get("imported")),
             sum_before=_number(ledger.get("sum_before")),
         ),
+        meters={
+            str(eid): _flat(MeterReadings, item)
+            for eid, item in _object(data.get("meters")).items()
+        },
+        storages={
+            str(eid): _flat(StorageReadings, item)
+            for eid, item in _object(data.get("storages")).items()
+        },
     )
 
 
