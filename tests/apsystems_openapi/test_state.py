@@ -28,7 +28,16 @@ NOON = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
 
 def full_state() -> SystemState:
     state = SystemState(
-        ecus=(Ecu("216000012345", 2, None, (Inverter("703000000001", "DS3"),), "ELT-12", None),),
+        ecus=(
+            Ecu(
+                "216000012345",
+                2,
+                None,
+                (Inverter("703000000001", "DS3"),),
+                "ELT-12",
+                None,
+            ),
+        ),
         production=Production(
             day=date(2026, 6, 10),
             ecu_today_kwh={"216000012345": 5.5},
@@ -40,11 +49,16 @@ def full_state() -> SystemState:
         ),
         inverters={
             "703000000001": InverterReadings(
-                published_at=NOON, detail_at=NOON, ac_power_w=300.0, dc_power_w={1: 150.0, 2: 149.0}
+                published_at=NOON,
+                detail_at=NOON,
+                ac_power_w=300.0,
+                dc_power_w={1: 150.0, 2: 149.0},
             )
         },
         meters={"216000012345": MeterReadings(consumed_kwh=1.0, read_at=NOON)},
-        storages={"216000012345": StorageReadings(soc=55.0, mode="1", published_at=NOON)},
+        storages={
+            "216000012345": StorageReadings(soc=55.0, mode="1", published_at=NOON)
+        },
     )
     state.ledger.set_hour(NOON, 1.25)
     state.routine.usage.record(NOON, 3)
@@ -68,9 +82,26 @@ def test_round_trip() -> None:
         {},
         {"ecus": "x", "production": [], "routine": 3, "ledger": None, "inverters": [1]},
         {"ecus": [{"eid": 5}, {"eid": "a", "inverters": [{"uid": None}, "x"]}]},
-        {"production": {"day": "not a date", "power_at": "nope", "ecu_power_w": {"a": "x", "b": float("nan")}}},
-        {"ledger": {"hours": {"bad": 1.0, "2026-06-10T12:00:00+00:00": -1, "2026-06-10T13:00:00": 2}}},
-        {"meters": {"a": "x"}, "storages": {"b": {"mode": 3, "soc": True, "published_at": 5}}},
+        {
+            "production": {
+                "day": "not a date",
+                "power_at": "nope",
+                "ecu_power_w": {"a": "x", "b": float("nan")},
+            }
+        },
+        {
+            "ledger": {
+                "hours": {
+                    "bad": 1.0,
+                    "2026-06-10T12:00:00+00:00": -1,
+                    "2026-06-10T13:00:00": 2,
+                }
+            }
+        },
+        {
+            "meters": {"a": "x"},
+            "storages": {"b": {"mode": 3, "soc": True, "published_at": 5}},
+        },
     ],
 )
 def test_damaged_state_starts_empty_parts(damaged: dict[str, object]) -> None:
@@ -116,7 +147,8 @@ def test_poll_due_when_the_timer_fires_late() -> None:
 
     state = full_state()
     plan = CallPlan(
-        PlanSettings(SolarWindow(51.5, -0.12), ZoneInfo("Europe/London"), 1000, 30), state
+        PlanSettings(SolarWindow(51.5, -0.12), ZoneInfo("Europe/London"), 1000, 30),
+        state,
     )
     due = plan.next_poll(NOON)
     assert due is not None
