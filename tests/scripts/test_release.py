@@ -524,12 +524,12 @@ class Simulated:
     """How to run an integration's release against its simulator."""
 
     simulator: tuple[str, ...]  # `python -m simulators` arguments, without TLS and port
-    ca_variable: (
-        str  # the environment variable through which the integration trusts the CA
-    )
+    # The environment variable through which the integration trusts the CA; None: the
+    # simulator speaks plain HTTP (a cloud API whose address the user enters).
+    ca_variable: str | None
     title: str
     unique_id: str
-    data: Callable[[str], dict[str, str]]  # the config entry's data, from host:port
+    data: Callable[[str], dict[str, str]]  # the config entry's data, from the URL
 
 
 P1_SERIAL = "5c2faf0de0aa"
@@ -540,10 +540,23 @@ SIMULATED = {
         ca_variable="HOMEWIZARD_V2_DEVELOPMENT_CA",
         title="P1 meter",
         unique_id=P1_SERIAL,
-        data=lambda host: {
-            "host": host,
+        data=lambda url: {
+            "host": url.removeprefix("https://"),
             "token": P1_TOKEN,
             "identity": f"appliance/p1dongle/{P1_SERIAL}",
+        },
+    ),
+    "apsystems_openapi": Simulated(
+        simulator=("apsystems",),
+        ca_variable=None,
+        title="APsystems 649A",
+        unique_id="AZ12649A3DFF",
+        data=lambda url: {
+            "app_id": "0123456789abcdef0123456789abcdef",
+            "app_secret": "s3cr3tS3cr3t",
+            "sid": "AZ12649A3DFF",
+            "base_url": url,
+            "timezone": "Europe/London",
         },
     ),
 }
@@ -699,7 +712,9 @@ def test_the_zip_installs_and_runs(built: Path, tmp_path: Path, domain: str) -> 
         key: value
         for key, value in os.environ.items()
         if key != "PYTHONPATH" and not key.startswith("COVERAGE")
-    } | {spec.ca_variable: str(ca / "ca.pem")}
+    }
+    if spec.ca_variable is not None:
+        env[spec.ca_variable] = str(ca / "ca.pem")
     isolated = subprocess.run(
         [sys.executable, "-c", "import energy_api"],
         cwd=tmp_path,
@@ -709,18 +724,19 @@ def test_the_zip_installs_and_runs(built: Path, tmp_path: Path, domain: str) -> 
         check=False,
     )
     assert "No module named 'energy_api'" in isolated.stderr
-    simulator = [sys.executable, "-m", "simulators", *spec.simulator]
-    simulator += ["--tls", "--ca-dir", str(ca), "--port", "0"]
+    simulator = [sys.executable, "-m", "simulators", *spec.simulator, "--port", "0"]
+    if spec.ca_variable is not None:
+        simulator += ["--tls", "--ca-dir", str(ca)]
     with started(simulator, cwd=REPO, stdout=subprocess.PIPE) as device:
         assert device.stdout is not None
         while not (line := device.stdout.readline()).startswith("listening on "):
             assert line, "the simulator exited"
-        host = line.removeprefix("listening on ").strip().removeprefix("https://")
+        url = line.removeprefix("listening on ").strip()
         entry = {
             "domain": domain,
             "title": spec.title,
             "unique_id": spec.unique_id,
-            "data": spec.data(host),
+            "data": spec.data(url),
         }
         written = run(
             sys.executable,
