@@ -308,9 +308,10 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
         production = self.state.production
         today = self.plan.local_day(now)
         if production.day != today:
-            production.day = today
-            production.ecu_today_kwh = dict.fromkeys(production.ecu_today_kwh, 0.0)
-            production.peak_w = None
+            production.start_day(today)
+            for readings in self.state.inverters.values():
+                if readings.energy_day != today:
+                    readings.today_kwh = None  # until the afternoon's read
         if not self.plan.in_window(now):
             production.ecu_power_w = dict.fromkeys(production.ecu_power_w, 0.0)
 

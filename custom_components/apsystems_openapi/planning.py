@@ -21,7 +21,6 @@ from .vendor.energy_api.schedule.quota import QuotaPlanner
 from .vendor.energy_api.schedule.solar import SolarWindow, local_midnight
 from .vendor.energy_api.timewarp import TimeWarp
 
-
 # A planned poll is still due this long after its time (timers fire late).
 DUE_SLACK = timedelta(seconds=30)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, time
+from typing import Any, Literal
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -49,13 +49,26 @@ from .vendor.energy_api.ha.sensor import MonotonicTotalSensor
 PARALLEL_UPDATES = 0
 
 type Value = StateType | datetime
+type Period = Literal["day", "month", "year"]
+
+
+def period_start(coordinator: ApsystemsCoordinator, period: Period) -> datetime:
+    """Return when the current day, month or year began in the system's timezone."""
+    local = coordinator.now().astimezone(coordinator.plan.settings.timezone)
+    if period == "month":
+        local = local.replace(day=1)
+    elif period == "year":
+        local = local.replace(month=1, day=1)
+    day = local.date()
+    return datetime.combine(day, time(0), local.tzinfo)
 
 
 @dataclass(frozen=True, kw_only=True)
 class SystemSensorDescription(SensorEntityDescription):
-    """A sensor of the system and the value it shows."""
+    """A sensor of the system and the value it shows; a total of a period resets with it."""
 
     value_fn: Callable[[ApsystemsCoordinator], Value]
+    period: Period | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,15 +115,18 @@ LIFETIME = SystemSensorDescription(
 
 SYSTEM_SENSORS: tuple[SystemSensorDescription, ...] = (
     SystemSensorDescription(
-        **_kwh("today_energy", state_class=SensorStateClass.TOTAL_INCREASING),
+        **_kwh("today_energy", state_class=SensorStateClass.TOTAL),
+        period="day",
         value_fn=lambda c: c.state.production.today_kwh,
     ),
     SystemSensorDescription(
-        **_kwh("month_energy", state_class=SensorStateClass.TOTAL_INCREASING),
+        **_kwh("month_energy", state_class=SensorStateClass.TOTAL),
+        period="month",
         value_fn=lambda c: c.state.production.month_kwh,
     ),
     SystemSensorDescription(
-        **_kwh("year_energy", state_class=SensorStateClass.TOTAL_INCREASING),
+        **_kwh("year_energy", state_class=SensorStateClass.TOTAL),
+        period="year",
         value_fn=lambda c: c.state.production.year_kwh,
     ),
     SystemSensorDescription(
@@ -157,7 +173,7 @@ ECU_SENSORS: tuple[EcuSensorDescription, ...] = (
         value_fn=lambda p, eid: p.ecu_power_w.get(eid),
     ),
     EcuSensorDescription(
-        **_kwh("ecu_today_energy", state_class=SensorStateClass.TOTAL_INCREASING),
+        **_kwh("ecu_today_energy", state_class=SensorStateClass.TOTAL),
         value_fn=lambda p, eid: p.ecu_today_kwh.get(eid),
     ),
 )
@@ -263,9 +279,7 @@ def inverter_sensors(inverter: Inverter) -> tuple[InverterSensorDescription, ...
             value_fn=lambda r: r.temperature_c,
         ),
         InverterSensorDescription(
-            **_kwh(
-                "inverter_today_energy", state_class=SensorStateClass.TOTAL_INCREASING
-            ),
+            **_kwh("inverter_today_energy", state_class=SensorStateClass.TOTAL),
             value_fn=lambda r: r.today_kwh,
         ),
         InverterSensorDescription(
@@ -427,6 +441,12 @@ class SystemSensor(ApsystemsEntity, SensorEntity):
         return self.entity_description.value_fn(self.coordinator)
 
     @property
+    def last_reset(self) -> datetime | None:
+        """Return when a period's total last started from 0."""
+        period = self.entity_description.period
+        return None if period is None else period_start(self.coordinator, period)
+
+    @property
     def extra_state_attributes(self) -> Mapping[str, Any] | None:
         """Give today's energy its hourly series (24 small numbers)."""
         if self.entity_description.key != "today_energy":
@@ -485,6 +505,13 @@ class EcuSensor(ApsystemsEntity, SensorEntity):
         self._eid = eid
 
     @property
+    def last_reset(self) -> datetime | None:
+        """Return local midnight for today's energy."""
+        if self.entity_description.state_class is not SensorStateClass.TOTAL:
+            return None
+        return period_start(self.coordinator, "day")
+
+    @property
     def native_value(self) -> Value:
         """Return the ECU's value from the latest production."""
         return self.entity_description.value_fn(
@@ -508,6 +535,13 @@ class InverterSensor(ApsystemsEntity, SensorEntity):
         super().__init__(coordinator, device, description.key, uid)
         self.entity_description = description
         self._uid = uid
+
+    @property
+    def last_reset(self) -> datetime | None:
+        """Return local midnight for today's energy."""
+        if self.entity_description.state_class is not SensorStateClass.TOTAL:
+            return None
+        return period_start(self.coordinator, "day")
 
     @property
     def native_value(self) -> Value:

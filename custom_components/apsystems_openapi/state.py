@@ -51,6 +51,21 @@ class Production:
         same = _same(self.summary_day, self.day, month=False)
         return self._since_summary(_field(self.summary, "year"), same=same)
 
+    def start_day(self, day: date) -> None:
+        """Begin `day`: the totals shown at the end of the last day become the new base."""
+        if self.summary is not None and self.day is not None:
+            lifetime, month, year = self.lifetime_kwh, self.month_kwh, self.year_kwh
+            self.summary = EnergySummary(
+                today=0.0,
+                month=month if _same(self.day, day, month=True) else 0.0,
+                year=year if _same(self.day, day, month=False) else 0.0,
+                lifetime=lifetime,
+            )
+            self.summary_day = day
+        self.day = day
+        self.ecu_today_kwh = dict.fromkeys(self.ecu_today_kwh, 0.0)
+        self.peak_w = None
+
     def _since_summary(self, total: float | None, *, same: bool) -> float | None:
         """Add today's energy since the summary (one from today already counts some of it)."""
         if self.summary is None:

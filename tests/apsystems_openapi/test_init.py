@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 import logging
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -13,7 +14,9 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.apsystems_openapi import async_remove_config_entry_device
 from custom_components.apsystems_openapi.const import DOMAIN
 from custom_components.apsystems_openapi.diagnostics import (
     async_get_config_entry_diagnostics,
@@ -88,12 +91,15 @@ async def test_energy_never_decreases_over_a_day(
     """The lifetime total only rises, through the evening, midnight and the next morning."""
     coordinator = await set_up(hass, cloud.entry())
     seen: list[float] = []
+    month: list[float] = []
     end = SUMMER_MORNING + timedelta(days=1, hours=4)
     while (due := coordinator.next_refresh) is not None and due < end:
         await run_until(hass, freezer, coordinator, due)
         seen.append(number(hass, LIFETIME))
+        month.append(number(hass, "sensor.apsystems_649a_production_this_month"))
     assert seen == sorted(seen)
     assert seen[-1] > seen[0]
+    assert month == sorted(month), "this month's total does not dip at midnight"
     today = hass.states.get("sensor.apsystems_649a_production_today")
     assert today is not None
 
@@ -283,3 +289,50 @@ async def test_no_secret_in_logs_or_diagnostics(
     for secret in secrets:
         assert secret not in text
     assert diagnostics["plan"]["quota"] == 1000
+
+
+async def test_remove_entry_and_devices(
+    hass: HomeAssistant, cloud: Cloud, hass_storage: dict[str, Any]
+) -> None:
+    """Only unreported devices may be deleted; removing the entry drops its state and repairs."""
+    entry = cloud.entry(planning="fixed", scan_interval=1800)
+    coordinator = await set_up(hass, entry)
+    registry = dr.async_get(hass)
+    system = next(
+        d
+        for d in dr.async_entries_for_config_entry(registry, entry.entry_id)
+        if (DOMAIN, SID) in d.identifiers
+    )
+    assert not await async_remove_config_entry_device(hass, entry, system)
+    ghost = registry.async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "703999999999")}
+    )
+    assert await async_remove_config_entry_device(hass, entry, ghost)
+    key = coordinator.store.key
+    assert ir.async_get(hass).async_get_issue(
+        DOMAIN, f"interval_over_quota_{entry.entry_id}"
+    )
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert (
+        ir.async_get(hass).async_get_issue(
+            DOMAIN, f"interval_over_quota_{entry.entry_id}"
+        )
+        is None
+    )
+    assert key not in hass_storage
+
+
+async def test_unknown_timezone_falls_back_to_ha(
+    hass: HomeAssistant, cloud: Cloud
+) -> None:
+    """A timezone name the system reports but Python does not know: HA's is used."""
+    entry = cloud.entry()
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        data={**entry.data, "timezone": "Mars/Olympus"},
+    )
+    coordinator = await set_up(hass, entry)
+    assert str(coordinator.plan.settings.timezone) == "Europe/London"

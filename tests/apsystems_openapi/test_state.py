@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from custom_components.apsystems_openapi.planning import CallPlan, PlanSettings
 from custom_components.apsystems_openapi.state import (
     InverterReadings,
     MeterReadings,
@@ -21,6 +22,9 @@ from custom_components.apsystems_openapi.vendor.energy_api.apsystems import (
     Ecu,
     EnergySummary,
     Inverter,
+)
+from custom_components.apsystems_openapi.vendor.energy_api.schedule.solar import (
+    SolarWindow,
 )
 
 NOON = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
@@ -140,11 +144,6 @@ def test_half_hour_zone_splits_hours() -> None:
 
 def test_poll_due_when_the_timer_fires_late() -> None:
     """A timer firing a little after its slot finds that slot due, not the next one."""
-    from custom_components.apsystems_openapi.planning import CallPlan, PlanSettings
-    from custom_components.apsystems_openapi.vendor.energy_api.schedule.solar import (
-        SolarWindow,
-    )
-
     state = full_state()
     plan = CallPlan(
         PlanSettings(SolarWindow(51.5, -0.12), ZoneInfo("Europe/London"), 1000, 30),

@@ -101,3 +101,35 @@ async def test_day_with_restart_matches_truth(
     assert sum(truth.values()) > 1.0
     sums = [row["sum"] for row in ordered]
     assert sums == sorted(sums), "the running sum never goes backwards"
+
+
+async def test_lost_store_continues_the_recorders_sum(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: StartSimulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """With its own state lost, the integration continues the sum the recorder has."""
+    day = date(2026, 6, 10)
+    freezer.move_to(local(day, 7))
+    cloud = Cloud(await simulator(ApsystemsCloud(SystemConfig())))
+    entry = cloud.entry()
+    coordinator = await set_up(hass, entry)
+    await run_until(hass, freezer, coordinator, local(day, 12))
+    before = await hourly_statistics(hass, day)
+    key = coordinator.store.key
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage.pop(key, None)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = entry.runtime_data
+    await run_until(hass, freezer, coordinator, local(day, 15))
+    after = await hourly_statistics(hass, day)
+    ordered = [after[start] for start in sorted(after)]
+    sums = [row["sum"] for row in ordered]
+    assert sums == sorted(sums)
+    first = min(before)
+    assert after[first]["sum"] == pytest.approx(before[first]["sum"], abs=0.01)
+    truth = truth_by_utc_hour(cloud.cloud, day)
+    for start, row in after.items():
+        assert row["state"] == pytest.approx(truth[start], abs=0.01)
