@@ -181,7 +181,10 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
             routine.detail_day = today
             await self._read_totals(now)
             if self.plan.settings.inverter_detail:
-                await self._read_detail(now, self.plan.detail_count(today))
+                count = self.plan.detail_count(today)
+                await self._read_detail(
+                    now, count, batch_power=count < self.plan.inverter_count
+                )
 
     async def _complete_day(self, day: date) -> None:
         """Replace a past day's hours by the API's hourly series."""
@@ -264,12 +267,21 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
                     readings.charge_kwh = storage.lifetime.charge
                     readings.discharge_kwh = storage.lifetime.discharge
 
-    async def _read_detail(self, now: datetime, count: int) -> None:
-        """Per-channel power and energy of every inverter, then detail of the stalest ones."""
+    async def _read_detail(
+        self, now: datetime, count: int, *, batch_power: bool = True
+    ) -> None:
+        """Energy (and per-channel power) of every inverter, then detail of the stalest ones.
+
+        The batch power is skipped when every inverter's own data is read anyway.
+        """
         today = self.plan.local_day(now)
         inverters = self.state.inverters
         for ecu in self.state.ecus:
-            batch = await self.client.batch_power(self.sid, ecu.eid, today)
+            batch = (
+                await self.client.batch_power(self.sid, ecu.eid, today)
+                if batch_power
+                else None
+            )
             if batch is not None and batch.times:
                 for (uid, channel), watts in batch.power_w.items():
                     readings = inverters.setdefault(uid, InverterReadings())
@@ -401,8 +413,12 @@ class ApsystemsCoordinator(ScheduledCoordinator[SystemState]):
         fixed = 2 * len(self.state.ecus)
         allowed = self.plan.manual_allowance(now)
         count = min(self.plan.inverter_count, allowed - fixed)
+        every = count >= self.plan.inverter_count
+        if every:
+            fixed = len(self.state.ecus)
+            count = min(self.plan.inverter_count, allowed - fixed)
         with self._manual_calls(fixed + max(count, 1)):
-            await self._read_detail(now, count)
+            await self._read_detail(now, count, batch_power=not every)
         self.async_set_updated_data(self.state)
 
 

@@ -19,6 +19,7 @@ from .const import DETAIL_SHARE, MAX_DAYS_TO_COMPLETE, PUBLISH_DELAY, PUBLISH_EV
 from .state import SystemState
 from .vendor.energy_api.schedule.quota import QuotaPlanner
 from .vendor.energy_api.schedule.solar import SolarWindow, local_midnight
+from .vendor.energy_api.schedule.weighting import DaylightWeight
 from .vendor.energy_api.timewarp import TimeWarp
 
 # A planned poll is still due this long after its time (timers fire late).
@@ -52,6 +53,7 @@ class CallPlan:
             reserve=settings.reserve,
             publish_every=PUBLISH_EVERY,
             publish_delay=PUBLISH_DELAY,
+            weight=DaylightWeight(settings.window),
         )
 
     # Time: the system's, which scripts/develop may run fast (see `TimeWarp`)
@@ -116,7 +118,12 @@ class CallPlan:
         totals = self.meter_count + self.storage_count
         if not self.settings.inverter_detail:
             return totals
-        return totals + 2 * self.ecu_count + self.detail_count(day)
+        return totals + self.batch_calls(day) + self.detail_count(day)
+
+    def batch_calls(self, day: date) -> int:
+        """Return the batch calls of `day`'s detail: energy per ECU, and power unless every inverter is read."""
+        every = self.detail_count(day) >= self.inverter_count
+        return self.ecu_count * (1 if every else 2)
 
     def daily_cost(self, day: date) -> int:
         """Return the once-a-day calls: summary, yesterday's hours, detail."""

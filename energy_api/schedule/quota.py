@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 import math
 
 from .solar import SolarWindow, local_midnight
+from .weighting import DaylightWeight
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class QuotaPlanner:
     reserve: int = 50
     publish_every: timedelta = timedelta(minutes=15)
     publish_delay: timedelta = timedelta(minutes=1)
+    weight: DaylightWeight | None = None
+    """Spread polls over this weight of the window rather than evenly over its time."""
 
     def month_span(self, now: datetime) -> tuple[datetime, datetime]:
         """Return start and end (UTC) of the account-timezone month containing `now`."""
@@ -107,14 +110,22 @@ class QuotaPlanner:
             return self._first_slot(month_end)
         if last_poll is None or last_poll < span[0]:
             return self._first_slot(max(span[0], earliest), month_end)
-        interval = (
-            self.window.seconds_between(self._local(earliest), month_end) / available
-        )
-        target = last_poll + timedelta(seconds=interval)
+        target = self._target(last_poll, earliest, month_end, available)
         slot = max(self._nearest_slot(target), self._slot_at_or_after(earliest))
         if slot < span[1]:
             return slot
         return self._first_slot(span[1], month_end)
+
+    def _target(
+        self, last_poll: datetime, earliest: datetime, month_end: datetime, polls: int
+    ) -> datetime:
+        """Return the ideal next poll: one share of what is left after the last poll."""
+        start = self._local(earliest)
+        if self.weight is None:
+            share = self.window.seconds_between(start, month_end) / polls
+            return last_poll + timedelta(seconds=share)
+        share = self.weight.between(start, month_end) / polls
+        return self.weight.advance(self._local(last_poll), share) or month_end
 
     def _local(self, moment: datetime) -> datetime:
         """Return `moment` in the account timezone, which decides the local day."""
