@@ -487,22 +487,20 @@ class LifetimeSensor(ApsystemsEntity, MonotonicTotalSensor):
         return self.native_value is not None
 
 
-class EcuSensor(ApsystemsEntity, SensorEntity):
-    """A value of one ECU."""
-
-    entity_description: EcuSensorDescription
+class DeviceSensor(ApsystemsEntity, SensorEntity):
+    """A sensor of an ECU or inverter; a `total` of today restarts at local midnight."""
 
     def __init__(
         self,
         coordinator: ApsystemsCoordinator,
         device: DeviceInfo,
-        description: EcuSensorDescription,
-        eid: str,
+        description: SensorEntityDescription,
+        owner: str,
     ) -> None:
-        """Attach to the ECU's device."""
-        super().__init__(coordinator, device, description.key, eid)
+        """Attach to the owner's device (`owner` is its ECU or inverter id)."""
+        super().__init__(coordinator, device, description.key, owner)
         self.entity_description = description
-        self._eid = eid
+        self._owner = owner
 
     @property
     def last_reset(self) -> datetime | None:
@@ -510,41 +508,28 @@ class EcuSensor(ApsystemsEntity, SensorEntity):
         if self.entity_description.state_class is not SensorStateClass.TOTAL:
             return None
         return period_start(self.coordinator, "day")
+
+
+class EcuSensor(DeviceSensor):
+    """A value of one ECU."""
+
+    entity_description: EcuSensorDescription
 
     @property
     def native_value(self) -> Value:
         """Return the ECU's value from the latest production."""
         return self.entity_description.value_fn(
-            self.coordinator.state.production, self._eid
+            self.coordinator.state.production, self._owner
         )
 
 
-class InverterSensor(ApsystemsEntity, SensorEntity):
+class InverterSensor(DeviceSensor):
     """A value of one inverter, from its latest detail."""
 
     entity_description: InverterSensorDescription
 
-    def __init__(
-        self,
-        coordinator: ApsystemsCoordinator,
-        device: DeviceInfo,
-        description: InverterSensorDescription,
-        uid: str,
-    ) -> None:
-        """Attach to the inverter's device."""
-        super().__init__(coordinator, device, description.key, uid)
-        self.entity_description = description
-        self._uid = uid
-
-    @property
-    def last_reset(self) -> datetime | None:
-        """Return local midnight for today's energy."""
-        if self.entity_description.state_class is not SensorStateClass.TOTAL:
-            return None
-        return period_start(self.coordinator, "day")
-
     @property
     def native_value(self) -> Value:
         """Return the inverter's value, None until its first detail."""
-        readings = self.coordinator.state.inverters.get(self._uid)
+        readings = self.coordinator.state.inverters.get(self._owner)
         return None if readings is None else self.entity_description.value_fn(readings)

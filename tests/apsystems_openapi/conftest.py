@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 import pytest
@@ -18,9 +16,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
-from syrupy.location import PyTestLocation
 
 from custom_components.apsystems_openapi.const import (
     CONF_APP_ID,
@@ -34,6 +30,7 @@ from custom_components.apsystems_openapi.coordinator import ApsystemsCoordinator
 from simulators.apsystems import APP_ID, APP_SECRET, SID, ApsystemsCloud, SystemConfig
 from simulators.pytest_plugin import StartSimulator
 from simulators.runner import RunningSimulator
+from tests.ha_helpers import VersionedSnapshotExtension
 
 LONDON = "Europe/London"
 # A summer day in London: sunrise 04:43, sunset 21:21 BST.
@@ -135,16 +132,6 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
         return_value=True,
     ):
         yield
-
-
-class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
-    """HA's snapshot extension, one sibling folder per HA release."""
-
-    @classmethod
-    def dirname(cls, *, test_location: PyTestLocation) -> str:
-        """Return `snapshots-<HA major.minor>` beside the test file."""
-        folder = Path(super().dirname(test_location=test_location))
-        return f"{folder}-{MAJOR_VERSION}.{MINOR_VERSION}"
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import json
 from pathlib import Path
 from unittest.mock import patch
 
@@ -18,6 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.apsystems_openapi.const import DOMAIN
 from simulators.apsystems import ApsystemsCloud, SystemConfig
 from simulators.pytest_plugin import StartSimulator
+from tests.ha_helpers import icons_used
 
 from .conftest import SUMMER_MORNING, Cloud, run_until, set_up
 
@@ -81,13 +81,7 @@ VERIFIED_ICONS = frozenset(
 
 def test_icons_exist_and_are_translated() -> None:
     """Every icon is a verified MDI name, for an entity that has a translation."""
-    icons = json.loads((INTEGRATION / "icons.json").read_text())["entity"]
-    names = json.loads((INTEGRATION / "translations" / "en.json").read_text())["entity"]
-    used = set()
-    for platform, keys in icons.items():
-        for key, icon in keys.items():
-            assert key in names[platform], f"{platform}.{key} has no translation"
-            used.add(icon["default"])
+    used = icons_used(INTEGRATION)
     assert used <= VERIFIED_ICONS, used - VERIFIED_ICONS
 
 

@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
-from homeassistant.const import CONF_HOST, CONF_TOKEN, MAJOR_VERSION, MINOR_VERSION
+from homeassistant.const import CONF_HOST, CONF_TOKEN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
-from syrupy.location import PyTestLocation
 
 from custom_components.homewizard_v2.const import (
     CONF_IDENTITY,
@@ -24,6 +22,7 @@ from custom_components.homewizard_v2.const import (
 from simulators import HomeWizardDevice, RunningSimulator
 from simulators.pytest_plugin import StartSimulator
 from simulators.tls import TestCA
+from tests.ha_helpers import VersionedSnapshotExtension
 
 
 class FixedClock:
@@ -116,20 +115,6 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
         return_value=True,
     ):
         yield
-
-
-class VersionedSnapshotExtension(HomeAssistantSnapshotExtension):
-    """HA's snapshot extension, one folder per HA release: the format differs between them.
-
-    The folders are siblings of `snapshots/`, not inside it: syrupy walks the default
-    folder for unused snapshots and would delete the other release's.
-    """
-
-    @classmethod
-    def dirname(cls, *, test_location: PyTestLocation) -> str:
-        """Return `snapshots-<HA major.minor>` beside the test file."""
-        folder = Path(super().dirname(test_location=test_location))
-        return f"{folder}-{MAJOR_VERSION}.{MINOR_VERSION}"
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import asyncio
 from dataclasses import fields
 from datetime import datetime, timedelta
 import inspect
-import json
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from custom_components.homewizard_v2.vendor.energy_api.homewizard import (
     Measurement,
 )
 from simulators import Fault, FaultKind
+from tests.ha_helpers import icons_used
 
 from .conftest import Device, StartDevice, set_up
 
@@ -592,13 +592,6 @@ def test_measurement_sensors_show_the_field_they_are_named_after(
 
 def test_icons_exist_and_are_translated() -> None:
     """Every icon is a verified MDI name, for an entity that has a translation."""
-    icons = json.loads((INTEGRATION / "icons.json").read_text())["entity"]
-    names = json.loads((INTEGRATION / "translations" / "en.json").read_text())["entity"]
-    used = set()
-    for platform, keys in icons.items():
-        for key, icon in keys.items():
-            assert key in names[platform], f"{platform}.{key} has no translation"
-            used.add(icon["default"])
-            used.update(icon.get("state", {}).values())
+    used = icons_used(INTEGRATION)
     assert used <= VERIFIED_ICONS, used - VERIFIED_ICONS
     assert "mdi:battery-multiple" not in VERIFIED_ICONS
