@@ -363,3 +363,16 @@ async def test_body_can_be_kept_out_of_logs(
     assert b"power_w" in reply.body
     assert "power_w" not in caplog.text
     assert "bytes not logged" in caplog.text
+
+
+async def test_a_body_larger_than_one_buffer_is_read_whole(
+    demo_meter: RunningSimulator[DemoMeter],
+) -> None:
+    """A reply of several hundred kB arrives whole, not cut at the first buffer."""
+    fault = Fault(FaultKind.HUGE, size=600_000)
+    demo_meter.device.set_fault(fault)
+    async with aiohttp.ClientSession() as session:
+        transport = JsonTransport(session, demo_meter.url, retry=NO_RETRY)
+        data = await transport.request("GET", "/api/data")
+    assert isinstance(data, list)
+    assert len(data[0]) == 600_000 - 4
