@@ -475,8 +475,10 @@ async def test_http_errors_stop_after_the_attempts(
 async def test_timeout_is_not_retried(
     canned: CannedServer, session: aiohttp.ClientSession, calls: Calls
 ) -> None:
+    release = asyncio.Event()
+
     async def slow() -> dict[str, Any]:
-        await asyncio.sleep(2)
+        await release.wait()
         return {"code": 0, "data": {}}
 
     canned.answer(f"{P}/systems/summary/{SID}", slow)
@@ -492,6 +494,8 @@ async def test_timeout_is_not_retried(
     with pytest.raises(ApiTimeoutError):
         await client.system_summary(SID)
     assert calls.names == ["system_summary"]
+    release.set()  # let the server's handler end before the test does
+    await asyncio.sleep(0.05)
 
 
 async def test_unreachable_is_retried(

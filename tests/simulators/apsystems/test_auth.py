@@ -73,7 +73,9 @@ async def test_signing_failures_answer_4000(
 async def test_a_tampered_or_missing_signature_answers_4000(aps: StartCloud) -> None:
     client = await aps()
     headers = sign(APP_ID, APP_SECRET, DETAILS)
-    tampered = headers | {"X-CA-Signature": "x" + headers["X-CA-Signature"][1:]}
+    signature = headers["X-CA-Signature"]
+    first = "B" if signature.startswith("A") else "A"  # always a different signature
+    tampered = headers | {"X-CA-Signature": first + signature[1:]}
     assert (await client.get(DETAILS, headers=tampered)).code == 4000
     missing = {"X-CA-AppId": APP_ID}
     assert (await client.get(DETAILS, headers=missing)).code == 4000
