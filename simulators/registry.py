@@ -9,6 +9,7 @@ from .apsystems import ApsystemsCloud, SystemConfig
 from .base import SimulatedDevice
 from .demo import DemoMeter
 from .homewizard import HomeWizardDevice
+from .powervault import PowervaultCloudSim, PowervaultLocalSim
 
 
 def _homewizard(model: str) -> Callable[[], HomeWizardDevice]:
@@ -30,4 +31,7 @@ DEVICES: dict[str, Callable[[], SimulatedDevice]] = {
     "homewizard-kwh1": _homewizard("kwh1"),
     "homewizard-kwh3": _homewizard("kwh3"),
     "homewizard-battery": _homewizard("battery"),
+    "powervault-cloud": PowervaultCloudSim,
+    "powervault-p3": lambda: PowervaultLocalSim("p3"),
+    "powervault-p3x": lambda: PowervaultLocalSim("p3x"),
 }
