@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from . import __version__
 from .apsystems import cli as apsystems
 from .homewizard import cli as homewizard
+from .powervault import cli as powervault
 from .schedule.quota import QuotaPlanner
 from .schedule.solar import SolarWindow
 
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.set_defaults(run=_run_plan)
     homewizard.add_commands(commands)
     apsystems.add_commands(commands)
+    powervault.add_commands(commands)
     return parser
 
 
@@ -102,5 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return homewizard.run(args)
     if args.command == "apsystems":
         return apsystems.run(args)
+    if args.command == "powervault":
+        return powervault.run(args)
     code: int = args.run(args)
     return code

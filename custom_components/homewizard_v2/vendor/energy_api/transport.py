@@ -127,6 +127,18 @@ def status_error(
     return VendorApiError(str(status), message)
 
 
+async def _read_body(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """Read the body up to `limit` bytes: whole, not just what is buffered so far."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(64 * 1024):
+        parts.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(parts)[:limit]
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """A raw HTTP reply: status, headers and body bytes."""
@@ -253,7 +265,7 @@ class JsonTransport:
                 server_hostname=self.server_hostname,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             ) as resp:
-                body = await resp.content.read(self.max_body + 1)
+                body = await _read_body(resp, self.max_body + 1)
                 reply = Reply(resp.status, resp.headers, body)
         except TimeoutError as err:
             raise ApiTimeoutError(f"Timeout after {self.timeout}s") from err
