@@ -546,6 +546,18 @@ SIMULATED = {
             "identity": f"appliance/p1dongle/{P1_SERIAL}",
         },
     ),
+    "powervault": Simulated(
+        simulator=("powervault-p3",),
+        ca_variable=None,
+        title="Powervault P3",
+        unique_id="008a2564",
+        data=lambda url: {
+            "connection": "local",
+            "host": url.removeprefix("http://"),
+            "unit_id": "008a2564",
+            "platform": "p3",
+        },
+    ),
     "apsystems_openapi": Simulated(
         simulator=("apsystems",),
         ca_variable=None,
