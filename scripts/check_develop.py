@@ -272,7 +272,7 @@ async def check_frontend_data(ws: Websocket) -> None:
 
 
 # Config entries scripts/develop adds, per integration.
-SIMULATED_ENTRIES = {"homewizard_v2": 2, "apsystems_openapi": 1}
+SIMULATED_ENTRIES = {"homewizard_v2": 2, "apsystems_openapi": 1, "powervault": 2}
 # The simulated APsystems cloud runs 20x fast: its power must change within this time.
 SOLAR_CHANGE_TIMEOUT = 150.0
 SOLAR_POWER = "sensor.apsystems_649a_power"
