@@ -189,7 +189,41 @@ async def async_setup_entry(
     entities.extend(EnergySensor(coordinator, kind) for kind in KINDS)
     if not coordinator.is_cloud:
         entities.extend(TelemetrySensor(coordinator, d) for d in LOCAL_SENSORS)
+        entities.extend(_cell_sensors(coordinator))
     async_add_entities(entities)
+
+
+def _cell_sensors(coordinator: PowervaultCoordinator) -> list[SensorEntity]:
+    """Return a sensor per cell voltage and temperature the unit reports (disabled by default)."""
+    telemetry = coordinator.unit.telemetry
+    if telemetry is None:
+        return []
+    sensors: list[SensorEntity] = []
+    for string, cell in sorted(telemetry.cell_voltages_v):
+        sensors.append(
+            CellSensor(
+                coordinator,
+                "cell_voltage",
+                string,
+                cell,
+                UnitOfElectricPotential.VOLT,
+                SensorDeviceClass.VOLTAGE,
+                lambda t: t.cell_voltages_v,
+            )
+        )
+    for string, cell in sorted(telemetry.cell_temperatures_c):
+        sensors.append(
+            CellSensor(
+                coordinator,
+                "cell_temperature",
+                string,
+                cell,
+                UnitOfTemperature.CELSIUS,
+                SensorDeviceClass.TEMPERATURE,
+                lambda t: t.cell_temperatures_c,
+            )
+        )
+    return sensors
 
 
 class PowervaultSensor(PowervaultEntity, SensorEntity):
@@ -233,6 +267,39 @@ class TelemetrySensor(PowervaultEntity, SensorEntity):
         return (
             None if telemetry is None else self.entity_description.value_fn(telemetry)
         )
+
+
+class CellSensor(PowervaultEntity, SensorEntity):
+    """One battery cell's voltage or temperature (local API), disabled by default."""
+
+    _attr_entity_registry_enabled_default = False
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    def __init__(
+        self,
+        coordinator: PowervaultCoordinator,
+        kind: str,
+        string: int,
+        cell: int,
+        unit: str,
+        device_class: SensorDeviceClass,
+        series_fn: Callable[[Telemetry], dict[tuple[int, int], float]],
+    ) -> None:
+        """Attach to the unit; `string` is the P3 string or P3X module."""
+        super().__init__(coordinator, f"{kind}_{string}_{cell}")
+        self._attr_translation_key = kind
+        self._attr_translation_placeholders = {"string": str(string), "cell": str(cell)}
+        self._attr_native_unit_of_measurement = unit
+        self._attr_device_class = device_class
+        self._series_fn = series_fn
+        self._cell = (string, cell)
+
+    @property
+    def native_value(self) -> Value:
+        """Return the cell's value, None before the first telemetry."""
+        telemetry = self.coordinator.unit.telemetry
+        return None if telemetry is None else self._series_fn(telemetry).get(self._cell)
 
 
 class EnergySensor(PowervaultEntity, MonotonicTotalSensor):

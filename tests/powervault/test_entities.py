@@ -36,6 +36,7 @@ async def test_cloud_p4(
         await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("model", ["p3", "p3x"])
 async def test_local_models(
     hass: HomeAssistant,
