@@ -1,0 +1,1 @@
+"""The HA side of benchmarks/apsystems_month.py."""

@@ -1,0 +1,1 @@
+"""The HA side of benchmarks/powervault_cloud.py."""
