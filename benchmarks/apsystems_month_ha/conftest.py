@@ -1,4 +1,3 @@
-# ruff: noqa: INP001  (a pytest rootdir-relative folder, not a package)
 """Fixtures of the `apsystems_month` benchmark's HA run, as `tests/conftest.py` sets them up.
 
 Our `custom_components` must be imported before the `hass` fixture runs, or the

@@ -1,4 +1,3 @@
-# ruff: noqa: INP001  (run by benchmarks/apsystems_month.py, not part of the test suite)
 """Run our `apsystems_openapi` for a simulated month in HA's test harness; write a JSON trace.
 
 Driven by `benchmarks/apsystems_month.py`, which passes the plan (place, fleet, span

@@ -1,4 +1,3 @@
-# ruff: noqa: INP001  (run by benchmarks/powervault_cloud.py, not part of the test suite)
 """Run our `powervault` (cloud) for a simulated day in HA's test harness; write a JSON trace.
 
 Driven by `benchmarks/powervault_cloud.py`, which passes the plan (set-up time,
