@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 import math
 from typing import Any
 
@@ -86,6 +87,7 @@ class EnergyLedger:
     seen_rows: set[datetime] = field(default_factory=set)
     first_row: datetime | None = None
     recent_flows: dict[datetime, dict[str, float]] = field(default_factory=dict)
+    recent_soc: dict[datetime, float] = field(default_factory=dict)
     last_row: datetime | None = None
     last_sample: datetime | None = None
     last_powers_w: dict[str, float] | None = None
@@ -105,6 +107,8 @@ class EnergyLedger:
             self.seen_rows.add(row.time)
             self.first_row = min(self.first_row or row.time, row.time)
             self.recent_flows[row.time] = flows
+            if row.soc_pct is not None:
+                self.recent_soc[row.time] = row.soc_pct
             self.last_row = max(self.last_row or row.time, row.time)
             counted += 1
         counted += self._fill_holes(now)
@@ -114,6 +118,11 @@ class EnergyLedger:
             moment: flows
             for moment, flows in self.recent_flows.items()
             if moment >= now - KEEP_FLOWS
+        }
+        self.recent_soc = {
+            moment: soc
+            for moment, soc in self.recent_soc.items()
+            if moment in self.recent_flows
         }
         return counted
 
@@ -130,17 +139,64 @@ class EnergyLedger:
                 continue
             if hole + HOLE_AFTER > now:
                 continue
-            before_flows, after_flows = (
-                self.recent_flows[moment],
-                self.recent_flows[after],
-            )
-            estimate = {
-                kind: (before_flows[kind] + after_flows[kind]) / 2 for kind in KINDS
-            }
+            estimate = self._estimate(moment, after)
             self._add(estimate, ROW.total_seconds())
             self.seen_rows.add(hole)
             filled += 1
         return filled
+
+    def _estimate(self, before: datetime, after: datetime) -> dict[str, float]:
+        """Estimate the row between `before` and `after` (W).
+
+        Solar and home are the neighbours' mean. The battery's net power comes from
+        the state of charge, which the rows give at their ends: the change from the
+        end of `before` to the end of `after`, less what `after` itself moved, times
+        the capacity the rows show. The grid is then what balances the row.
+        """
+        first, second = self.recent_flows[before], self.recent_flows[after]
+        estimate = {kind: (first[kind] + second[kind]) / 2 for kind in KINDS}
+        capacity = self._capacity_kwh()
+        soc_before, soc_after = self.recent_soc.get(before), self.recent_soc.get(after)
+        if capacity is None or soc_before is None or soc_after is None:
+            return estimate
+        hours = ROW.total_seconds() / HOUR_S
+        moved_kwh = capacity * (soc_after - soc_before) / 100
+        after_kwh = (
+            (second["battery_charge"] - second["battery_discharge"]) * hours / 1000
+        )
+        battery_w = (moved_kwh - after_kwh) * 1000 / hours
+        estimate["battery_charge"] = max(0.0, battery_w)
+        estimate["battery_discharge"] = max(0.0, -battery_w)
+        grid_w = (
+            estimate["home"]
+            + estimate["battery_charge"]
+            - estimate["solar"]
+            - estimate["battery_discharge"]
+        )
+        estimate["grid_import"] = max(0.0, grid_w)
+        estimate["grid_export"] = max(0.0, -grid_w)
+        return estimate
+
+    def _capacity_kwh(self) -> float | None:
+        """Return the usable capacity the rows show: battery energy per % of charge.
+
+        A least-squares fit through the origin over consecutive rows whose charge
+        moved by at least 1 %; None until there are such rows.
+        """
+        hours = ROW.total_seconds() / HOUR_S
+        moved = squares = 0.0
+        times = sorted(self.recent_soc)
+        for start, end in pairwise(times):
+            if end - start != ROW:
+                continue
+            change = self.recent_soc[end] - self.recent_soc[start]
+            if abs(change) < 1.0:
+                continue
+            flows = self.recent_flows[end]
+            kwh = (flows["battery_charge"] - flows["battery_discharge"]) * hours / 1000
+            moved += kwh * change
+            squares += change * change
+        return 100 * moved / squares if squares else None
 
     def missing_since(self, now: datetime) -> timedelta | None:
         """Return how far back rows may be missing (None before the first row)."""
