@@ -253,6 +253,14 @@ class EnergyLedger:
             "last_row": _iso(self.last_row),
             "last_sample": _iso(self.last_sample),
             "last_powers_w": self.last_powers_w,
+            # What estimating a dropped row needs, so it works across a restart too.
+            "recent_rows": {
+                moment.isoformat(): [
+                    *(flows[kind] for kind in KINDS),
+                    self.recent_soc.get(moment),
+                ]
+                for moment, flows in sorted(self.recent_flows.items())
+            },
         }
 
     @classmethod
@@ -278,6 +286,18 @@ class EnergyLedger:
             ledger.last_powers_w = {
                 k: float(v) for k, v in powers.items() if isinstance(v, int | float)
             }
+        recent = data.get("recent_rows")
+        for key, values in (recent if isinstance(recent, dict) else {}).items():
+            moment = _time(key)
+            if moment is None or not isinstance(values, list) or len(values) != 7:
+                continue
+            if not all(_finite_non_negative(value) for value in values[:6]):
+                continue
+            ledger.recent_flows[moment] = {
+                kind: float(value) for kind, value in zip(KINDS, values, strict=False)
+            }
+            if isinstance(values[6], int | float) and _finite_non_negative(values[6]):
+                ledger.recent_soc[moment] = float(values[6])
         return ledger
 
 

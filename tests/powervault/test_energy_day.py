@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.powervault.energy import KINDS, ROW
+from custom_components.powervault.energy import KINDS, ROW, EnergyLedger
 from simulators.faults import Fault, FaultKind
 
 from .conftest import CLOUD_UNIT, START, Cloud, Local, run_until, set_up
@@ -128,3 +128,25 @@ async def test_local_day_with_restart(
         assert ledger.totals_kwh[kind] == pytest.approx(
             model.energy_kwh(kind, first, ledger.last_sample), rel=0.005, abs=0.02
         ), kind
+
+
+def test_ledger_round_trip_keeps_what_estimates_need() -> None:
+    """The stored ledger keeps the recent rows and charge; damaged entries are dropped."""
+    ledger = EnergyLedger()
+    moment = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
+    ledger.recent_flows[moment] = dict.fromkeys(KINDS, 100.0)
+    ledger.recent_soc[moment] = 55.5
+    stored = ledger.as_dict()
+    stored["recent_rows"]["garbage"] = [1, 2]
+    stored["recent_rows"]["2026-06-10T12:05:00+00:00"] = [
+        1,
+        2,
+        3,
+        4,
+        5,
+        float("nan"),
+        50,
+    ]
+    again = EnergyLedger.from_dict(stored)
+    assert again.recent_flows == {moment: dict.fromkeys(KINDS, 100.0)}
+    assert again.recent_soc == {moment: 55.5}
