@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulators.powervault import DEFAULT_API_KEY, PowervaultCloudSim
 from simulators.powervault.clocks import london_midnight
+from simulators.powervault.cloud import PUBLISH_SECONDS
 from simulators.runner import start_simulator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,20 +74,21 @@ TARGET_ENERGY_ERROR_PCT = 0.5
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The simulated day: set-up, the London day measured, the history's drops."""
+    """The simulated day: set-up, the London day measured, the cloud's drops and lag."""
 
     setup: datetime
     day_start: datetime
     day_end: datetime
     drop_every: int
+    publish_seconds: int
 
     @classmethod
-    def for_day(cls, day: str, drop_every: int) -> Plan:
+    def for_day(cls, day: str, drop_every: int, publish_seconds: int) -> Plan:
         """Plan London's `day` ("YYYY-MM-DD") with a warm-up before it."""
         first = date.fromisoformat(day)
         start = london_midnight(first)
         end = london_midnight(first + timedelta(days=1))
-        return cls(start - WARM_UP, start, end, drop_every)
+        return cls(start - WARM_UP, start, end, drop_every, publish_seconds)
 
     @property
     def hours(self) -> float:
@@ -100,6 +102,7 @@ class Plan:
             "day_start": self.day_start.isoformat(),
             "day_end": self.day_end.isoformat(),
             "drop_every": self.drop_every,
+            "publish_seconds": self.publish_seconds,
         }
 
     def samples(self) -> list[datetime]:
@@ -167,8 +170,13 @@ class AnchorRule:
     async def update(
         self, now: datetime
     ) -> tuple[datetime | None, datetime | None, list[dict[str, Any]] | None]:
-        """Run one update at `now`; return the row's time, its data end and today's rows."""
+        """Run one update at `now`; return the row shown, its data end and today's rows.
+
+        The row shown is the one whose state of charge is shown: the latest, or
+        the past-hour row it was back-filled from.
+        """
         latest: dict[str, Any] = (await self.get("/data"))["data"][0]
+        row_time = parse_time(latest["time"])
         data_end: datetime | None = floor_to(now, STEP_S)
         if any(value is None for value in latest.values()):
             past: list[dict[str, Any]] = (await self.get("/data", "past-hour"))["data"]
@@ -180,9 +188,9 @@ class AnchorRule:
                     if row.get(key) is not None:
                         latest[key] = row[key]
                         if key == "instant_soc":
-                            data_end = parse_time(row["time"]) + ROW
+                            row_time = parse_time(row["time"])
+                            data_end = row_time + ROW
                         break
-        row_time = parse_time(latest["time"])
         if latest.get("instant_soc") is None:
             return None, None, None  # ServerError -> UpdateFailed: nothing more read
         today: list[dict[str, Any]] = (await self.get("/data", "today"))["data"]
@@ -205,7 +213,11 @@ def kwh(rows: list[dict[str, Any]], key: str) -> float:
 async def run_anchor(plan: Plan) -> tuple[Anchor, PowervaultCloudSim]:
     """Run the anchor's rule from set-up to the day's end; return it and its cloud."""
     now = [plan.setup]
-    cloud = PowervaultCloudSim(clock=lambda: now[0], drop_every=plan.drop_every)
+    cloud = PowervaultCloudSim(
+        clock=lambda: now[0],
+        drop_every=plan.drop_every,
+        publish_seconds=plan.publish_seconds,
+    )
     sim = await start_simulator(cloud)
     anchor = Anchor()
     before: dict[str, int] = {}
@@ -431,8 +443,14 @@ def main() -> None:
         default=DROP_EVERY,
         help="the simulator's missing history rows (every n-th; 0 keeps all)",
     )
+    parser.add_argument(
+        "--publish-seconds",
+        type=int,
+        default=PUBLISH_SECONDS,
+        help="how long after its slot a row gets its values (the simulator's lag)",
+    )
     args = parser.parse_args()
-    plan = Plan.for_day(args.day, args.drop_every)
+    plan = Plan.for_day(args.day, args.drop_every, args.publish_seconds)
     began = clock.monotonic()
 
     with tempfile.TemporaryDirectory(prefix="powervault_cloud_") as folder:
@@ -493,7 +511,8 @@ def main() -> None:
     print(
         f"London day {args.day}: {plan.day_start:%Y-%m-%d %H:%M} to "
         f"{plan.day_end:%Y-%m-%d %H:%M} UTC; unit {UNIT}; history drops every "
-        f"{plan.drop_every}th row (0: none)"
+        f"{plan.drop_every}th row (0: none); rows publish {plan.publish_seconds} s"
+        " after their slot"
     )
     print()
     print("\n".join(table(rows)))
@@ -510,6 +529,7 @@ def main() -> None:
     result = {
         "day": args.day,
         "drop_every": plan.drop_every,
+        "publish_seconds": plan.publish_seconds,
         "calls_per_hour_ours": round(cph_ours, 3),
         "calls_per_hour_anchor": round(cph_anchor, 3),
         "calls_ratio": round(calls_ratio, 4),

@@ -133,7 +133,12 @@ async def test_day(
     await hass.config.async_set_time_zone("Europe/London")
 
     freezer.move_to(setup)
-    sim = await simulator(PowervaultCloudSim(drop_every=int(plan["drop_every"])))
+    sim = await simulator(
+        PowervaultCloudSim(
+            drop_every=int(plan["drop_every"]),
+            publish_seconds=int(plan["publish_seconds"]),
+        )
+    )
     cloud = sim.device
     monkeypatch.setenv(DEVELOPMENT_CLOUD_URL_ENV, sim.url)
     entry = MockConfigEntry(

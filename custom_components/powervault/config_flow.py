@@ -45,18 +45,22 @@ from .vendor.energy_api.errors import (
     AuthenticationError,
     CannotConnectError,
     EnergyApiError,
+    RateLimitedError,
 )
 from .vendor.energy_api.powervault import Unit
 
 _KEY = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 
-def _error(err: EnergyApiError) -> str:
+def _error(err: EnergyApiError, *, local: bool) -> str:
+    """Return the form error for `err`: a local host that answers oddly is no Powervault."""
     if isinstance(err, AuthenticationError):
         return "invalid_auth"
     if isinstance(err, CannotConnectError):
         return "cannot_connect"
-    return "not_powervault"
+    if isinstance(err, RateLimitedError):
+        return "rate_limited"
+    return "not_powervault" if local else "cloud_error"
 
 
 class PowervaultConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -85,12 +89,14 @@ class PowervaultConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_units(self, api_key: str) -> tuple[list[Unit], str | None]:
+        if not api_key:
+            return [], "invalid_auth"
         cloud = cloud_client(async_get_clientsession(self.hass), api_key)
         try:
             account = await cloud.account()
             units = await cloud.units(account.id)
         except EnergyApiError as err:
-            return [], _error(err)
+            return [], _error(err, local=False)
         return units, None if units else "no_units"
 
     async def async_step_cloud(
@@ -146,19 +152,20 @@ class PowervaultConfigFlow(ConfigFlow, domain=DOMAIN):
             },
         )
 
-    async def _async_local(self, host: str) -> tuple[dict[str, str] | None, str | None]:
+    async def _async_local(self, host: str) -> dict[str, str] | str:
+        """Return the unit id and platform at `host`, or the form error."""
         try:
             local = local_client(async_get_clientsession(self.hass), host)
         except ValueError:
-            return None, "invalid_host"
+            return "invalid_host"
         try:
             if not await local.health():
-                return None, "not_powervault"
+                return "not_powervault"
             unit_id = await local.unit_id()
             platform = await local.platform()
         except EnergyApiError as err:
-            return None, _error(err)
-        return {CONF_UNIT_ID: unit_id, CONF_PLATFORM: platform}, None
+            return _error(err, local=True)
+        return {CONF_UNIT_ID: unit_id, CONF_PLATFORM: platform}
 
     async def async_step_local(
         self, user_input: dict[str, Any] | None = None
@@ -167,15 +174,16 @@ class PowervaultConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             host = user_input[CONF_HOST].strip()
-            found, error = await self._async_local(host)
-            if found is not None:
+            found = await self._async_local(host)
+            if isinstance(found, str):
+                errors["base"] = found
+            else:
                 await self.async_set_unique_id(found[CONF_UNIT_ID])
                 self._abort_if_unique_id_configured(updates={CONF_HOST: host})
                 return self.async_create_entry(
                     title=f"Powervault {found[CONF_PLATFORM].upper()}",
                     data={CONF_CONNECTION: CONNECTION_LOCAL, CONF_HOST: host, **found},
                 )
-            errors["base"] = error or "unknown"
         return self.async_show_form(
             step_id="local",
             data_schema=vol.Schema({vol.Required(CONF_HOST): str}),
@@ -221,10 +229,12 @@ class PowervaultConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             if local:
                 host = user_input[CONF_HOST].strip()
-                found, error = await self._async_local(host)
-                if found is not None and found[CONF_UNIT_ID] != entry.unique_id:
-                    error = "wrong_unit"
-                if error is None:
+                found = await self._async_local(host)
+                if isinstance(found, str):
+                    errors["base"] = found
+                elif found[CONF_UNIT_ID] != entry.unique_id:
+                    errors["base"] = "wrong_unit"
+                else:
                     return self.async_update_reload_and_abort(
                         entry, data_updates={CONF_HOST: host}
                     )
@@ -237,7 +247,7 @@ class PowervaultConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_update_reload_and_abort(
                         entry, data_updates={CONF_API_KEY: key}
                     )
-            errors["base"] = error or "unknown"
+                errors["base"] = error
         field = (
             {vol.Required(CONF_HOST, default=entry.data[CONF_HOST]): str}
             if local

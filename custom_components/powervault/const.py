@@ -26,6 +26,8 @@ MAX_POLL_INTERVAL: Final = 60
 
 # A cloud row covers 5 minutes; it is read this long after it is complete.
 ROW_DELAY: Final = timedelta(seconds=30)
+# A row still blank then is asked for again this much later (up to mid-slot).
+LATE_RETRY: Final = timedelta(seconds=30)
 # The cloud's schedule and overrides are read again this often (portal changes).
 STATE_READ_EVERY: Final = timedelta(hours=1)
 

@@ -14,6 +14,7 @@ from .const import (
     DOMAIN,
     ISSUE_OVERRIDE_ACTIVE,
     ISSUE_UNIT_SILENT,
+    LATE_RETRY,
     LOGGER,
     ROW_DELAY,
     SILENT_AFTER,
@@ -77,26 +78,38 @@ class PowervaultData:
         return state.until if state is not None and state.source == "override" else None
 
 
+def slot_start(now: datetime) -> datetime:
+    """Return the start of the 5-minute slot `now` falls in."""
+    slot = ROW.total_seconds()
+    return datetime.fromtimestamp(now.timestamp() // slot * slot, dt_util.UTC)
+
+
 @dataclass(slots=True)
 class UnitPolicy:
     """Cloud: just after each 5-minute row is complete; local: every `interval`.
 
-    Either way also when the effective battery state changes (an override ends).
+    Cloud rows are read `row_delay` after they fall due, and again at `retry_at`
+    when the row due was still blank; a row found late moves `row_delay` to when
+    it was found, so a cloud that publishes late costs one retry, not one a row.
+    Either way also
+    when the effective battery state changes (an override ends).
     """
 
     unit: PowervaultData
     interval: timedelta | None
+    row_delay: timedelta = ROW_DELAY
+    retry_at: datetime | None = None
 
     def next_refresh(self, now: datetime, last_refresh: datetime | None) -> datetime:
         """Return the next refresh."""
         if self.interval is not None:
             due = now + self.interval
         else:
-            slot = ROW.total_seconds()
-            start = datetime.fromtimestamp(now.timestamp() // slot * slot, dt_util.UTC)
-            due = start + ROW_DELAY
+            due = slot_start(now) + self.row_delay
             if due <= now:
                 due += ROW
+            if self.retry_at is not None and now < self.retry_at < due:
+                due = self.retry_at
         until = self.unit.state.until if self.unit.state else None
         if until is not None and now < until + _AFTER_END < due:
             due = until + _AFTER_END
@@ -123,12 +136,14 @@ class PowervaultCoordinator(ScheduledCoordinator[PowervaultData]):
         self.poll_interval = poll_interval
         self.unit = data
         self._state_read: datetime | None = None
+        self._rows_read: datetime | None = None
+        self.unit_policy = UnitPolicy(data, None if self.is_cloud else poll_interval)
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=DOMAIN,
-            policy=UnitPolicy(data, None if self.is_cloud else poll_interval),
+            policy=self.unit_policy,
             always_update=True,
         )
 
@@ -154,8 +169,15 @@ class PowervaultCoordinator(ScheduledCoordinator[PowervaultData]):
         return self.unit
 
     async def _fetch_cloud(self, api: PowervaultCloud, now: datetime) -> None:
-        """One data call: the past hour, or the shortest period covering a gap."""
+        """One data call: the past hour, or the shortest period covering a gap.
+
+        None when the row due was already read in this slot, e.g. when the refresh
+        is for the battery state changing at a schedule boundary.
+        """
         unit, ledger = self.unit.unit_id, self.ledger.data
+        if self._rows_due_read(now):
+            await self._read_state_if_due(now)
+            return
         missing = ledger.missing_since(now) or timedelta(0)
         period = next(
             (p for span, p in _PERIODS if missing <= span - ROW), Period.PAST_MONTH
@@ -165,28 +187,63 @@ class PowervaultCoordinator(ScheduledCoordinator[PowervaultData]):
         if counted:
             LOGGER.debug("Counted %d new rows", counted)
         self._show_row(rows)
+        self._retry_if_late(rows, now)
+        self._rows_read = now
+        await self._read_state_if_due(now)
+
+    def _rows_due_read(self, now: datetime) -> bool:
+        """Return whether the rows were read since the last row fell due, no retry pending."""
+        due = slot_start(now) + self.unit_policy.row_delay
+        if due > now:
+            due -= ROW
+        read = self._rows_read
+        return read is not None and read >= due and self.unit_policy.retry_at is None
+
+    async def _read_state_if_due(self, now: datetime) -> None:
+        """Read the schedule and overrides at the first refresh and then hourly."""
         if self._state_read is None or now - self._state_read >= STATE_READ_EVERY:
             await self.async_read_state()
 
     def _show_row(self, rows: list[DataRow]) -> None:
-        """Show the newest values each field has (the row in progress starts with nulls)."""
-        for row in sorted(rows, key=lambda r: r.time, reverse=True):
-            unit = self.unit
-            for name in (
-                "soc_pct",
-                "grid_power_w",
-                "battery_power_w",
-                "solar_power_w",
-                "home_power_w",
-            ):
-                value = getattr(row, name)
-                if value is not None and (
-                    unit.measured_at is None or row.time >= unit.measured_at
-                ):
-                    setattr(unit, name, value)
-            if row.soc_pct is not None:
-                unit.measured_at = max(unit.measured_at or row.time, row.time)
-                break
+        """Show the newest row with values (the row in progress is blank)."""
+        unit = self.unit
+        newest = max(
+            (row for row in rows if row.soc_pct is not None),
+            key=lambda row: row.time,
+            default=None,
+        )
+        if newest is None or (
+            unit.measured_at is not None and newest.time < unit.measured_at
+        ):
+            return
+        unit.measured_at = newest.time
+        unit.soc_pct = newest.soc_pct
+        for name in (
+            "grid_power_w",
+            "battery_power_w",
+            "solar_power_w",
+            "home_power_w",
+        ):
+            value = getattr(newest, name)
+            if value is not None:
+                setattr(unit, name, value)
+
+    def _retry_if_late(self, rows: list[DataRow], now: datetime) -> None:
+        """Look again soon when the row just due is listed but still blank.
+
+        A row missing from the answer is one the history drops: waiting would not
+        bring it. Retries stop halfway through the slot; the next poll catches up.
+        """
+        policy, start = self.unit_policy, slot_start(now)
+        due_row = [row for row in rows if row.time == start - ROW]
+        late = any(row.soc_pct is None for row in due_row)
+        retry_at = now + LATE_RETRY
+        if late and retry_at < start + ROW / 2:
+            policy.retry_at = retry_at
+            return
+        if due_row and not late and policy.retry_at is not None:
+            policy.row_delay = min(now - start, ROW / 2)
+        policy.retry_at = None
 
     async def _fetch_local(self, api: PowervaultLocal, now: datetime) -> None:
         ledger = self.ledger.data

@@ -17,7 +17,7 @@ from .clocks import SLOT_S, Clock, floor_to, now_utc
 from .controls import Schedule, overrides_from
 from .device import PowervaultDevice
 from .physics import BatteryConfig, PowervaultModel
-from .rows import Period, dropped, null_row, period_window, slot_starts
+from .rows import ENDING_NOW, Period, dropped, null_row, period_window, slot_starts
 from .wire import ApiError, answer, guarded, read_json
 
 DEFAULT_API_KEY = "sim-powervault-key"
@@ -25,7 +25,7 @@ ACCOUNT_ID = 123
 ACCOUNT_NAME = "Simulated Household"
 PREFIXES = ("", "/v4")
 DEFAULT_DROP_EVERY = 17
-NULL_SECONDS = 60
+PUBLISH_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,12 @@ DEFAULT_UNITS = (
 class PowervaultCloudSim(PowervaultDevice):
     """The Powervault cloud: `x-api-key`, account 123, units, data, schedule, overrides.
 
-    Routes are served both at the root and under `/v4`. The latest row (no
-    `period`) is the slot in progress: all nulls during its first
-    `null_seconds`, then the means over its whole 30-s steps so far. History
-    answers hold complete rows only and leave out every `drop_every`-th slot
+    Routes are served both at the root and under `/v4`. Data has 5-minute
+    granularity (reference §3): the latest row (no `period`) is the slot in
+    progress, blank (all nulls), which is why clients gave up on it; a row gets
+    its values `publish_seconds` after its slot ends. Answers for periods that
+    end now (today, past-*) close with the blank row in progress, so past-hour
+    holds 13 rows. History answers leave out every `drop_every`-th slot
     (counted from 1970; 0 keeps all).
     """
 
@@ -72,7 +74,7 @@ class PowervaultCloudSim(PowervaultDevice):
         clock: Clock = now_utc,
         api_key: str = DEFAULT_API_KEY,
         drop_every: int = DEFAULT_DROP_EVERY,
-        null_seconds: int = NULL_SECONDS,
+        publish_seconds: int = PUBLISH_SECONDS,
         schedule: Schedule | None = None,
     ) -> None:
         """Serve `units` to whoever sends `api_key`."""
@@ -80,7 +82,7 @@ class PowervaultCloudSim(PowervaultDevice):
         self.units = {unit.id: unit for unit in units}
         self.api_key = api_key
         self.drop_every = drop_every
-        self.null_seconds = null_seconds
+        self.publish_seconds = publish_seconds
         for unit in units:
             self.models[unit.id] = PowervaultModel(
                 unit.battery, schedule=schedule, clock=self.model_clock
@@ -101,12 +103,9 @@ class PowervaultCloudSim(PowervaultDevice):
     def latest_row(
         self, unit_id: str, now: dt.datetime | None = None
     ) -> dict[str, Any]:
-        """Return the row of the slot in progress at `now` (default: the clock)."""
+        """Return the row of the slot in progress at `now` (default: the clock): blank."""
         now = self.now() if now is None else now
-        slot = floor_to(now, SLOT_S)
-        if (now - slot).total_seconds() < self.null_seconds:
-            return null_row(slot)
-        return self.models[unit_id].row(slot, upto=now)
+        return null_row(floor_to(now, SLOT_S))
 
     def history_rows(
         self, unit_id: str, period: Period, now: dt.datetime | None = None
@@ -115,11 +114,15 @@ class PowervaultCloudSim(PowervaultDevice):
         now = self.now() if now is None else now
         model = self.models[unit_id]
         start, end = period_window(period, now)
-        return [
-            model.row(slot)
+        published = now - dt.timedelta(seconds=SLOT_S + self.publish_seconds)
+        rows = [
+            model.row(slot) if slot <= published else null_row(slot)
             for slot in slot_starts(start, end)
             if not dropped(slot, self.drop_every)
         ]
+        if period in ENDING_NOW:
+            rows.append(null_row(end))
+        return rows
 
     # Framework hooks
 

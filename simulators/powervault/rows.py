@@ -46,6 +46,18 @@ class Period(StrEnum):
     LAST_MONTH = "last-month"
 
 
+ENDING_NOW = frozenset(
+    (
+        Period.TODAY,
+        Period.PAST_HOUR,
+        Period.PAST_DAY,
+        Period.PAST_WEEK,
+        Period.PAST_MONTH,
+    )
+)
+"""Periods whose answers end with the (blank) row in progress."""
+
+
 def _mw(watts: float) -> int:
     return round(watts * 1000)
 
@@ -74,7 +86,7 @@ def cloud_row(
 
 
 def null_row(start: dt.datetime) -> dict[str, Any]:
-    """Return the row at `start` with every value null (the first minute of a slot)."""
+    """Return the row at `start` with every value null (in progress or not yet published)."""
     row: dict[str, Any] = dict.fromkeys(ROW_KEYS)
     row["time"] = iso_z(start)
     return row
@@ -84,8 +96,9 @@ def period_window(period: Period, now: dt.datetime) -> tuple[dt.datetime, dt.dat
     """Return [first slot, end) of the complete rows `period` covers at `now`.
 
     Days, weeks (Monday first) and months are London's; "past-*" windows end
-    at the slot in progress: past-hour is the last 13 complete rows (the
-    65 minutes before it), past-day 24 h, past-week 7 days, past-month 30 days.
+    at the slot in progress: past-hour is the 12 rows of the hour before it
+    (13 with the row in progress), past-day 24 h, past-week 7 days, past-month
+    30 days.
     """
     now = as_utc(now)
     current = floor_to(now, SLOT_S)
@@ -97,7 +110,7 @@ def period_window(period: Period, now: dt.datetime) -> tuple[dt.datetime, dt.dat
         case Period.YESTERDAY | Period.LAST_DAY:
             start, end = london_midnight(today - dt.timedelta(days=1)), midnight
         case Period.PAST_HOUR:
-            start, end = current - dt.timedelta(minutes=65), current
+            start, end = current - dt.timedelta(hours=1), current
         case Period.LAST_HOUR:
             hour = floor_to(now, 3600)
             start, end = hour - dt.timedelta(hours=1), hour

@@ -67,11 +67,15 @@ async def test_cloud_account_units_and_latest(
     assert [(u.id, u.model) for u in units] == [("PV-1001", "P4"), ("PV-1002", "P5")]
     unit = await cloud.unit(UNIT)
     assert unit.firmware == "4.2.17"
-    (latest,) = await cloud.data(UNIT)
+    (blank,) = await cloud.data(UNIT)
+    assert blank.time == datetime(2025, 6, 2, 12, tzinfo=UTC)
+    assert blank.soc_pct is None
+    *_, latest, in_progress = await cloud.data(UNIT, Period.PAST_HOUR)
+    assert in_progress.time == blank.time
     model = sim.model(UNIT)
     start, upto = (
+        datetime(2025, 6, 2, 11, 55, tzinfo=UTC),
         datetime(2025, 6, 2, 12, tzinfo=UTC),
-        datetime(2025, 6, 2, 12, 2, 30, tzinfo=UTC),
     )
     assert latest.time == start
 
@@ -100,7 +104,7 @@ async def test_cloud_account_units_and_latest(
     assert latest.soc_pct == pytest.approx(model.soc_pct(upto), abs=0.06)
 
 
-async def test_cloud_null_first_minute(
+async def test_cloud_latest_row_is_blank(
     simulator: StartSimulator, session: aiohttp.ClientSession, clock: DataClock
 ) -> None:
     clock.now = datetime(2025, 6, 2, 12, 5, 30, tzinfo=UTC)
@@ -120,8 +124,10 @@ async def test_cloud_today_energy_matches_the_model(
     rows = await cloud.data(UNIT, Period.TODAY)
     midnight = datetime(2025, 6, 2, tzinfo=LONDON)
     assert rows[0].time == midnight
-    assert rows[-1].time == datetime(2025, 6, 2, 4, 55, tzinfo=UTC)
-    assert len(rows) == 12 * 6
+    assert rows[-2].time == datetime(2025, 6, 2, 4, 55, tzinfo=UTC)
+    assert rows[-1].time == datetime(2025, 6, 2, 5, tzinfo=UTC)  # in progress
+    assert rows[-1].soc_pct is None
+    assert len(rows) == 12 * 6 + 1
     assert any((r.solar_generated_w or 0.0) > 0 for r in rows)
     model = sim.model(UNIT)
     end = datetime(2025, 6, 2, 5, tzinfo=UTC)
@@ -164,9 +170,12 @@ async def test_cloud_every_period(
     rows = await cloud.data(UNIT, period)
     assert rows
     assert all(a.time < b.time for a, b in itertools.pairwise(rows))
-    assert all(r.soc_pct is not None for r in rows)
+    complete = [r for r in rows if r.time + timedelta(minutes=5) <= EARLY]
+    assert all(r.soc_pct is not None for r in complete)
+    assert all(r.soc_pct is None for r in rows[len(complete) :])
     if period is Period.PAST_HOUR:
         assert 12 <= len(rows) <= 13
+        assert len(complete) == len(rows) - 1
 
 
 async def test_cloud_state_control_round_trip(
