@@ -11,20 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-import math
 import re
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from ..errors import InvalidResponseError
+from .. import parsing
+from ..parsing import json_list, json_object, text
 from .const import DEFAULT_CHANNELS, TWO_CHANNEL_MODELS
 
 type Series = tuple[float | None, ...]
 
 # Larger magnitudes are garbage for any energy, power, voltage or count the API sends.
 MAX_MAGNITUDE = 1e9
-_MAX_NUMBER_TEXT = 64
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII)
 _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+){0,2}", re.ASCII)
 _INVERTER_TOTAL = re.compile(r"([dmyt])([1-9]\d?)", re.ASCII)
@@ -37,36 +35,13 @@ _LATEST_TOLERANCE = timedelta(minutes=15)
 
 
 def number(value: Any) -> float | None:
-    """Return a finite, sane number from a JSON number or numeric string; else None."""
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) > _MAX_NUMBER_TEXT or not _NUMBER.fullmatch(text):
-            return None
-        value = float(text)
-    elif isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        result = float(value)
-    except OverflowError:
-        return None
-    if not math.isfinite(result) or abs(result) > MAX_MAGNITUDE:
-        return None
-    return result
+    """Return a finite number of magnitude <= MAX_MAGNITUDE from a number or numeric string."""
+    return parsing.number(value, limit=MAX_MAGNITUDE, numeric_strings=True)
 
 
 def integer(value: Any) -> int | None:
-    """Return a whole number (1, 1.0 or "1"); else None."""
-    result = number(value)
-    return int(result) if result is not None and result.is_integer() else None
-
-
-def text(value: Any) -> str | None:
-    """Return a non-empty stripped string (a whole number is written out); else None."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value) if -(10**30) < value < 10**30 else None
-    if isinstance(value, str):
-        return value.strip() or None
-    return None
+    """Return a whole number (1, 1.0 or "1") of magnitude <= MAX_MAGNITUDE; else None."""
+    return parsing.integer(value, limit=MAX_MAGNITUDE, numeric_strings=True)
 
 
 def zone(name: str | None) -> ZoneInfo | None:
@@ -97,28 +72,14 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _object(data: Any, what: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise InvalidResponseError(
-            f"{what}: expected a JSON object, got {type(data).__name__}"
-        )
-    return data
-
-
 def _optional_object(data: Any, what: str) -> dict[str, Any]:
     """Return an object; null, missing or "" is an empty one."""
-    return {} if data is None or data == "" else _object(data, what)
+    return {} if data is None or data == "" else json_object(data, what)
 
 
 def _list(value: Any, what: str) -> list[Any] | None:
     """Return a non-empty list; null, missing, "" or [] is None."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, list):
-        raise InvalidResponseError(
-            f"{what}: expected a JSON list, got {type(value).__name__}"
-        )
-    return value or None
+    return json_list(value, what) or None
 
 
 def _series(values: Sequence[Any]) -> Series:
@@ -217,7 +178,7 @@ class SystemDetails:
     @classmethod
     def from_json(cls, data: Any, sid: str = "") -> Self:
         """Parse; `sid` is used when the answer does not say it."""
-        obj = _object(data, "details")
+        obj = json_object(data, "details")
         ecus = []
         for entry in _list(obj.get("ecu"), "details.ecu") or ():
             # A shared sub-user system lists "<ecu>-<virtual ecu>": the latter is the eid.
@@ -316,7 +277,7 @@ def channel_energy_from_json(data: Any) -> dict[int, list[float | None]]:
 
     Only channels with values are kept (null or [] is no channel).
     """
-    obj = _object(data, "inverter energy")
+    obj = json_object(data, "inverter energy")
     result = {}
     for key, value in obj.items():
         match = _CHANNEL_ENERGY.fullmatch(key) if isinstance(key, str) else None
@@ -337,7 +298,7 @@ class EnergySummary:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{today, month, year, lifetime}`."""
-        obj = _object(data, "summary")
+        obj = json_object(data, "summary")
         return cls(
             today=number(obj.get("today")),
             month=number(obj.get("month")),
@@ -361,7 +322,7 @@ class EcuMinutely:
     @classmethod
     def from_json(cls, data: Any, day: date, tz: tzinfo) -> Self:
         """Parse `{time, energy, power, today}`; times are on `day` in `tz`."""
-        obj = _object(data, "ecu minutely")
+        obj = json_object(data, "ecu minutely")
         times, columns = _table(
             _list(obj.get("time"), "ecu minutely.time") or [],
             {
@@ -390,7 +351,7 @@ class InverterMinutely:
     @classmethod
     def from_json(cls, data: Any, day: date, tz: tzinfo) -> Self:
         """Parse `{t|time, ac_p1|ac_p, ac_f, ac_t, ac_v{n}, dc_p{n}, ...}`."""
-        obj = _object(data, "inverter minutely")
+        obj = json_object(data, "inverter minutely")
         what = "inverter minutely"
         labels = _list(obj.get("t"), what) or _list(obj.get("time"), what) or []
         columns: dict[tuple[str, int], list[Any] | None] = {
@@ -433,7 +394,7 @@ class BatchPower:
     @classmethod
     def from_json(cls, data: Any, day: date, tz: tzinfo) -> Self:
         """Parse `{time: [HH:mm], power: {"<uid>-<channel>": [W, ...]}}`."""
-        obj = _object(data, "batch power")
+        obj = json_object(data, "batch power")
         columns: dict[tuple[str, int], list[Any] | None] = {}
         power = _optional_object(obj.get("power"), "batch power.power")
         for key, value in power.items():
@@ -459,7 +420,7 @@ class BatchEnergy:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{energy: ["<uid>-<channel>-<kWh>", ...]}`."""
-        obj = _object(data, "batch energy")
+        obj = json_object(data, "batch energy")
         energy: dict[tuple[str, int], float | None] = {}
         for entry in _list(obj.get("energy"), "batch energy.energy") or ():
             if isinstance(entry, str) and (
@@ -502,7 +463,7 @@ class MeterSummary:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{today|month|year|lifetime: {4 terms}}`."""
-        obj = _object(data, "meter summary")
+        obj = json_object(data, "meter summary")
         return cls(
             today=MeterTotals.from_json(obj.get("today")),
             month=MeterTotals.from_json(obj.get("month")),
@@ -527,7 +488,7 @@ class MeterPeriod:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{time, <4 terms>}` or the minutely `{time, energy: {<4 terms>}}`."""
-        obj = _object(data, "meter period")
+        obj = json_object(data, "meter period")
         source = obj["energy"] if isinstance(obj.get("energy"), dict) else obj
         times, table = _table(
             _list(obj.get("time"), "meter period.time") or [],
@@ -549,7 +510,7 @@ class InverterSummary:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `d{n}` (today), `m{n}` (month), `y{n}` (year), `t{n}` (lifetime)."""
-        obj = _object(data, "inverter summary")
+        obj = json_object(data, "inverter summary")
         periods: dict[str, dict[int, float | None]] = {p: {} for p in "dmyt"}
         for key in sorted(obj, key=str):
             if isinstance(key, str) and (match := _INVERTER_TOTAL.fullmatch(key)):
@@ -576,7 +537,7 @@ class StorageLatest:
     @classmethod
     def from_json(cls, data: Any, now: datetime) -> Self:
         """Parse; an `HH:mm` time is the latest such moment not after aware `now`."""
-        obj = _object(data, "storage latest")
+        obj = json_object(data, "storage latest")
         return cls(
             mode=text(obj.get("mode")),
             soc=number(obj.get("soc")),
@@ -646,7 +607,7 @@ class StorageSummary:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{today|month|year|lifetime: {6 terms}}`."""
-        obj = _object(data, "storage summary")
+        obj = json_object(data, "storage summary")
         return cls(
             today=StorageTotals.from_json(obj.get("today")),
             month=StorageTotals.from_json(obj.get("month")),
@@ -669,7 +630,7 @@ class StoragePeriod:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{time, <term>: [...]}` or `{time, power: {...}, energy: {...}}`."""
-        obj = _object(data, "storage period")
+        obj = json_object(data, "storage period")
         columns: dict[str, list[Any] | None] = {}
         for key, value in obj.items():
             if key in ("time", "today") or not isinstance(key, str):

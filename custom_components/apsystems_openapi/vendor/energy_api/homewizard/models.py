@@ -5,30 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-import math
 import string
 from typing import Any, Self
 
 from ..errors import InvalidResponseError
+from ..parsing import integer, json_object, number
 from .const import IDENTITY_TYPES, BatteryMode, Permission
-
-
-def _number(value: Any) -> float | None:
-    """Return a finite number within float range; anything else (NaN, 10**400) is absent."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _count(value: Any) -> int | None:
-    number = _number(value)
-    if number is None or not number.is_integer():
-        return None
-    return value if isinstance(value, int) else int(number)
 
 
 def _text(value: Any) -> str | None:
@@ -43,14 +25,6 @@ def _timestamp(value: Any) -> datetime | None:
         return datetime.fromisoformat(value)
     except ValueError:
         return None
-
-
-def _object(data: Any, what: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise InvalidResponseError(
-            f"{what}: expected a JSON object, got {type(data).__name__}"
-        )
-    return data
 
 
 def rssi_to_strength(rssi: float | None) -> float | None:
@@ -73,7 +47,7 @@ class Device:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse; the identity fields are required."""
-        obj = _object(data, "device")
+        obj = json_object(data, "device")
         product_type, serial = _text(obj.get("product_type")), _text(obj.get("serial"))
         if product_type is None or serial is None:
             raise InvalidResponseError("device: product_type and serial are required")
@@ -138,7 +112,7 @@ class ExternalMeter:
         return cls(
             unique_id=unique_id,
             type=kind,
-            value=_number(data.get("value")),
+            value=number(data.get("value")),
             unit=_text(data.get("unit")),
             timestamp=_timestamp(data.get("timestamp")),
         )
@@ -229,7 +203,7 @@ class Measurement:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse; a value of the wrong type counts as absent."""
-        obj = _object(data, "measurement")
+        obj = json_object(data, "measurement")
         values: dict[str, Any] = {}
         unknown: dict[str, Any] = {}
         for name, value in obj.items():
@@ -254,10 +228,10 @@ def _external_meters(items: list[Any]) -> tuple[ExternalMeter, ...]:
     return tuple(meter for meter in parsed if meter is not None)
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[Any], Any]] = {
     "str | None": _text,
-    "int | None": _count,
-    "float | None": _number,
+    "int | None": integer,
+    "float | None": number,
     "datetime | None": _timestamp,
 }
 
@@ -284,13 +258,13 @@ class System:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse; a value of the wrong type counts as absent."""
-        obj = _object(data, "system")
+        obj = json_object(data, "system")
         return cls(
             wifi_ssid=_text(obj.get("wifi_ssid")),
-            wifi_rssi_db=_number(obj.get("wifi_rssi_db")),
-            uptime_s=_number(obj.get("uptime_s")),
+            wifi_rssi_db=number(obj.get("wifi_rssi_db")),
+            uptime_s=number(obj.get("uptime_s")),
             cloud_enabled=_flag(obj.get("cloud_enabled")),
-            status_led_brightness_pct=_number(obj.get("status_led_brightness_pct")),
+            status_led_brightness_pct=number(obj.get("status_led_brightness_pct")),
             api_v1_enabled=_flag(obj.get("api_v1_enabled")),
         )
 
@@ -320,7 +294,7 @@ class Batteries:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse; unknown modes and permissions are kept as text and dropped."""
-        obj = _object(data, "batteries")
+        obj = json_object(data, "batteries")
         raw = obj.get("permissions")
         permissions = None
         if isinstance(raw, list):
@@ -331,11 +305,11 @@ class Batteries:
             mode=_text(obj.get("mode")),
             permissions=permissions,
             charge_to_full=_flag(obj.get("charge_to_full")),
-            battery_count=_count(obj.get("battery_count")),
-            power_w=_number(obj.get("power_w")),
-            target_power_w=_number(obj.get("target_power_w")),
-            max_consumption_w=_number(obj.get("max_consumption_w")),
-            max_production_w=_number(obj.get("max_production_w")),
+            battery_count=integer(obj.get("battery_count")),
+            power_w=number(obj.get("power_w")),
+            target_power_w=number(obj.get("target_power_w")),
+            max_consumption_w=number(obj.get("max_consumption_w")),
+            max_production_w=number(obj.get("max_production_w")),
         )
 
     @property

@@ -15,7 +15,9 @@ import math
 import re
 from typing import Any, Self
 
+from .. import parsing
 from ..errors import InvalidResponseError
+from ..parsing import NUMBER_TEXT, json_list, json_object
 from . import units
 from .const import DAYS, OVERRIDE_FORMAT, ROW_MINUTES, BatteryState
 
@@ -23,7 +25,6 @@ from .const import DAYS, OVERRIDE_FORMAT, ROW_MINUTES, BatteryState
 MAX_MAGNITUDE = 1e10
 _MAX_TEXT = 64
 _MAX_TIME_TEXT = 40
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?", re.ASCII)
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII)
 # Epoch numbers above this are milliseconds (it is the year 5138 in seconds).
 _EPOCH_MS_ABOVE = 1e11
@@ -37,30 +38,17 @@ _NOT_TEXT = frozenset({"nan", "inf", "infinity", "null", "none", "undefined"})
 
 
 def number(value: Any) -> float | None:
-    """Return a finite, sane number from a JSON number or numeric string; else None."""
-    if isinstance(value, str):
-        stripped = value.strip()
-        if len(stripped) > _MAX_TEXT or not _NUMBER.fullmatch(stripped):
-            return None
-        value = float(stripped)
-    elif isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        result = float(value)
-    except OverflowError:
-        return None
-    if not math.isfinite(result) or abs(result) > MAX_MAGNITUDE:
-        return None
-    return result + 0.0
+    """Return a finite number of magnitude <= MAX_MAGNITUDE from a number or numeric string.
+
+    Zero is always 0.0, never -0.0; anything else is None.
+    """
+    result = parsing.number(value, limit=MAX_MAGNITUDE, numeric_strings=True)
+    return None if result is None else result + 0.0
 
 
 def text(value: Any) -> str | None:
     """Return a short non-empty stripped string (a whole number written out); else None."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value) if abs(value) < 10**30 else None
-    if isinstance(value, str) and len(value) <= 4 * _MAX_TEXT:
-        return value.strip() or None
-    return None
+    return parsing.text(value, max_length=4 * _MAX_TEXT)
 
 
 def utc_time(value: Any) -> datetime | None:
@@ -78,7 +66,7 @@ def utc_time(value: Any) -> datetime | None:
 def _utc_text(value: str) -> datetime | None:
     if not value or len(value) > _MAX_TIME_TEXT:
         return None
-    if _NUMBER.fullmatch(value):
+    if NUMBER_TEXT.fullmatch(value):
         return _epoch(float(value))
     try:
         parsed = datetime.fromisoformat(value)
@@ -130,28 +118,9 @@ def format_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(OVERRIDE_FORMAT)
 
 
-def _object(data: Any, what: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise InvalidResponseError(
-            f"{what}: expected a JSON object, got {type(data).__name__}"
-        )
-    return data
-
-
 def _unwrap(data: Any, key: str, what: str) -> Any:
     """Return `data[key]` of an object `{key: ...}`; raise if `data` is not an object."""
-    return _object(data, what).get(key)
-
-
-def _list(value: Any, what: str) -> list[Any]:
-    """Return a list; null, missing or "" is an empty one."""
-    if value is None or value == "":
-        return []
-    if not isinstance(value, list):
-        raise InvalidResponseError(
-            f"{what}: expected a JSON list, got {type(value).__name__}"
-        )
-    return value
+    return json_object(data, what).get(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +133,9 @@ class Account:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{"customerAccount": {"id", "accountName"}}`."""
-        obj = _object(_unwrap(data, "customerAccount", "account"), "customerAccount")
+        obj = json_object(
+            _unwrap(data, "customerAccount", "account"), "customerAccount"
+        )
         ident = number(obj.get("id"))
         if ident is None or not ident.is_integer():
             raise InvalidResponseError("customerAccount: no numeric id")
@@ -190,7 +161,7 @@ class Unit:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{"unit": {"id", "model", "epromId", ...}}`."""
-        unit = cls.from_object(_object(_unwrap(data, "unit", "unit"), "unit"))
+        unit = cls.from_object(json_object(_unwrap(data, "unit", "unit"), "unit"))
         if unit is None:
             raise InvalidResponseError("unit: no id")
         return unit
@@ -200,7 +171,7 @@ def units_from_json(data: Any) -> list[Unit]:
     """Parse `{"units": [unit, ...]}`; entries without an id are skipped."""
     found = (
         Unit.from_object(item)
-        for item in _list(_unwrap(data, "units", "units"), "units")
+        for item in json_list(_unwrap(data, "units", "units"), "units")
         if isinstance(item, dict)
     )
     return [unit for unit in found if unit is not None]
@@ -272,7 +243,7 @@ def rows_from_json(data: Any) -> list[DataRow]:
     """Parse `{"data": [row, ...]}` into rows sorted by time; timeless rows are skipped."""
     found = (
         DataRow.from_object(item)
-        for item in _list(_unwrap(data, "data", "data"), "data")
+        for item in json_list(_unwrap(data, "data", "data"), "data")
         if isinstance(item, dict)
     )
     return sorted((row for row in found if row is not None), key=lambda r: r.time)
@@ -313,7 +284,7 @@ class Schedule:
     @classmethod
     def from_json(cls, data: Any) -> Self:
         """Parse `{"schedule": {day: [slot, ...]}}` (cloud) or `{day: [...]}` (local)."""
-        obj = _object(data, "schedule")
+        obj = json_object(data, "schedule")
         if isinstance(obj.get("schedule"), dict):
             obj = obj["schedule"]
         elif obj.get("schedule") is not None:
@@ -327,7 +298,7 @@ class Schedule:
         for day in DAYS:
             found = (
                 ScheduleSlot.from_object(item)
-                for item in _list(by_day.get(day), f"schedule.{day}")
+                for item in json_list(by_day.get(day), f"schedule.{day}")
                 if isinstance(item, dict)
             )
             days[day] = tuple(slot for slot in found if slot is not None)
@@ -364,7 +335,7 @@ def overrides_from_json(data: Any) -> list[Override]:
     """Parse the cloud's `{"stateOverrides": [override, ...]}`; unreadable ones skipped."""
     found = (
         Override.from_object(item)
-        for item in _list(
+        for item in json_list(
             _unwrap(data, "stateOverrides", "stateOverrides"), "stateOverrides"
         )
         if isinstance(item, dict)
@@ -377,14 +348,14 @@ def override_from_json(data: Any) -> Override | None:
     if isinstance(data, list):
         found = (Override.from_object(item) for item in data if isinstance(item, dict))
         return next((override for override in found if override is not None), None)
-    return Override.from_object(_object(data, "state override"))
+    return Override.from_object(json_object(data, "state override"))
 
 
 def _record_value(value: Any) -> Value:
     """Return a record's value: a number, else a short text ("C"), else None."""
     if (result := number(value)) is not None:
         return result
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()) is None:
+    if isinstance(value, str) and NUMBER_TEXT.fullmatch(value.strip()) is None:
         if value.strip().lower().lstrip("+-") in _NOT_TEXT:
             return None
         found = text(value)
@@ -643,7 +614,7 @@ def chart_from_json(data: Any) -> list[ChartSample]:
     """Parse chart-data (a list of samples) into samples sorted by time."""
     if isinstance(data, dict) and "data" in data:
         data = data["data"]
-    found = (ChartSample.from_item(item) for item in _list(data, "chart data"))
+    found = (ChartSample.from_item(item) for item in json_list(data, "chart data"))
     return sorted(
         (sample for sample in found if sample is not None), key=lambda s: s.time
     )
