@@ -27,6 +27,7 @@ from .coordinator import (
     PowervaultCoordinator,
     PowervaultData,
 )
+from .migration import async_migrate_entry
 from .services import async_register_services
 from .vendor.energy_api.ha.entry import SETUP_DONE, async_unload_platforms
 from .vendor.energy_api.ha.errors import raise_setup_failed
@@ -34,6 +35,7 @@ from .vendor.energy_api.ha.store import PersistedState
 from .vendor.energy_api.powervault import PowervaultCloud, PowervaultLocal
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+__all__ = ["async_migrate_entry"]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:

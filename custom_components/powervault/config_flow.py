@@ -34,6 +34,7 @@ from .const import (
     CONF_PLATFORM,
     CONF_POLL_INTERVAL,
     CONF_UNIT_ID,
+    CONFIG_VERSION,
     CONNECTION_CLOUD,
     CONNECTION_LOCAL,
     DEFAULT_POLL_INTERVAL,
@@ -66,7 +67,7 @@ def _error(err: EnergyApiError, *, local: bool) -> str:
 class PowervaultConfigFlow(ConfigFlow, domain=DOMAIN):
     """Cloud: API key, then the unit. Local: the unit's address."""
 
-    VERSION = 1
+    VERSION = CONFIG_VERSION
     MINOR_VERSION = 1
 
     def __init__(self) -> None:

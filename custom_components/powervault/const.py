@@ -20,6 +20,8 @@ CONF_UNIT_ID: Final = "unit_id"
 CONF_HOST: Final = "host"
 CONF_PLATFORM: Final = "platform"
 CONF_POLL_INTERVAL: Final = "poll_interval"
+# Above the community integration's 3, so its entries are migrated (migration.py).
+CONFIG_VERSION: Final = 4
 DEFAULT_POLL_INTERVAL: Final = 30
 MIN_POLL_INTERVAL: Final = 10
 MAX_POLL_INTERVAL: Final = 60
