@@ -171,15 +171,15 @@ class ApsystemsConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_configured()
             details, errors = await self._async_validate(data)
             if details is not None:
+                zone = details.timezone or self.hass.config.time_zone
+                # The quota's month is the system's: count these calls into it.
+                month = month_key(dt_util.now(dt_util.get_time_zone(zone)))
                 return self.async_create_entry(
                     title=f"APsystems {data[CONF_SID][-4:]}",
                     data={
                         **data,
-                        CONF_TIMEZONE: details.timezone or self.hass.config.time_zone,
-                        CONF_FLOW_CALLS: {
-                            "month": month_key(dt_util.now()),
-                            "count": self._calls,
-                        },
+                        CONF_TIMEZONE: zone,
+                        CONF_FLOW_CALLS: {"month": month, "count": self._calls},
                     },
                 )
         return self.async_show_form(

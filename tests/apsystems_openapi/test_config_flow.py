@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -60,6 +62,24 @@ async def test_user_creates_entry(hass: HomeAssistant, cloud: Cloud) -> None:
     assert result["result"].runtime_data.calls_used() == cloud.calls(), (
         "the flow's call and the setup's are counted"
     )
+
+
+async def test_flow_calls_count_in_the_systems_month(
+    hass: HomeAssistant, cloud: Cloud, freezer: FrozenDateTimeFactory
+) -> None:
+    """At 00:30 on 1 July in London (the system), HA in Los Angeles is still in June."""
+    await hass.config.async_set_time_zone("America/Los_Angeles")
+    freezer.move_to(datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input(cloud)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["flow_calls"] == {"month": "2026-07", "count": 1}
+    assert cloud.cloud.month_of(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "2026-07"
+    await hass.async_block_till_done()
 
 
 BAD_SECRET = "wrongsecret!"
