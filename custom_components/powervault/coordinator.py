@@ -231,14 +231,18 @@ class PowervaultCoordinator(ScheduledCoordinator[PowervaultData]):
     def _retry_if_late(self, rows: list[DataRow], now: datetime) -> None:
         """Look again soon when the row just due is listed but still blank.
 
-        A row missing from the answer is one the history drops: waiting would not
-        bring it. Retries stop halfway through the slot; the next poll catches up.
+        Only while the unit is live (one of the last three rows shown): a silent
+        unit's blank rows are not worth a call each. A row missing from the answer
+        is one the history drops: waiting would not bring it. Retries stop halfway
+        through the slot; the next poll catches up.
         """
         policy, start = self.unit_policy, slot_start(now)
         due_row = [row for row in rows if row.time == start - ROW]
         late = any(row.soc_pct is None for row in due_row)
+        shown = self.unit.measured_at
+        live = shown is not None and start - shown <= 3 * ROW
         retry_at = now + LATE_RETRY
-        if late and retry_at < start + ROW / 2:
+        if late and live and retry_at < start + ROW / 2:
             policy.retry_at = retry_at
             return
         if due_row and not late and policy.retry_at is not None:
