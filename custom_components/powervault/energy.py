@@ -205,8 +205,14 @@ class EnergyLedger:
         return now - (self.last_row + ROW)
 
     def add_sample(self, moment: datetime, flows: dict[str, float] | None) -> None:
-        """Count the power held since the last sample, then hold `flows` from `moment`."""
-        if self.last_sample is not None and moment <= self.last_sample:
+        """Count the power held since the last sample, then hold `flows` from `moment`.
+
+        A sample without powers is skipped: the time up to the next good one is
+        counted from it, or from chart-data after a long gap.
+        """
+        if flows is None or (
+            self.last_sample is not None and moment <= self.last_sample
+        ):
             return
         if (
             self.last_sample is not None

@@ -230,7 +230,7 @@ def test_schedule_tolerance() -> None:
     assert parsed.days["tuesday"] == ()
     assert Schedule.from_json({"schedule": None}).days["sunday"] == ()
     bad: Any
-    for bad in ([], None, {"schedule": []}, {"monday": {}}):
+    for bad in ([], None, {"schedule": []}, {"monday": {}}, {"message": "error"}):
         with pytest.raises(InvalidResponseError):
             Schedule.from_json(bad)
 
@@ -313,9 +313,8 @@ def test_telemetry_tolerance() -> None:
     assert parsed.home_power_w is None
     assert parsed.max_charge_power_w is None
     assert parsed.max_discharge_power_w is None
-    assert Telemetry.from_json([]) == Telemetry({}, None)
     bad: Any
-    for bad in ({}, None, "x"):
+    for bad in ({}, None, "x", [], [{"value": 1}]):
         with pytest.raises(InvalidResponseError):
             Telemetry.from_json(bad)
 
@@ -352,3 +351,14 @@ def test_data_row_is_frozen() -> None:
     with pytest.raises(AttributeError):
         parsed.soc_pct = 1.0  # type: ignore[misc]
     assert isinstance(parsed, DataRow)
+
+
+def test_error_bodies_with_status_200_raise() -> None:
+    """`{"message": ...}` instead of the answer is an error, not "no data"."""
+    error = {"message": "Internal server error"}
+    for parse in (rows_from_json, units_from_json, overrides_from_json):
+        with pytest.raises(InvalidResponseError, match="Internal server error"):
+            parse(error)
+    with pytest.raises(InvalidResponseError, match="no 'data'"):
+        rows_from_json({})
+    assert overrides_from_json({}) == []  # no overrides may be an empty object

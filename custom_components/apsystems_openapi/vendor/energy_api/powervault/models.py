@@ -118,9 +118,19 @@ def format_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(OVERRIDE_FORMAT)
 
 
-def _unwrap(data: Any, key: str, what: str) -> Any:
-    """Return `data[key]` of an object `{key: ...}`; raise if `data` is not an object."""
-    return json_object(data, what).get(key)
+def _unwrap(data: Any, key: str, what: str, *, required: bool = True) -> Any:
+    """Return `data[key]` of an object `{key: ...}`.
+
+    Raise `InvalidResponseError` if `data` is not an object, or lacks `key` when it
+    is `required` or the object is an error body (`{"message": ...}` with status 200).
+    """
+    obj = json_object(data, what)
+    if key not in obj and (required or "message" in obj):
+        said = text(obj.get("message"))
+        raise InvalidResponseError(
+            f"{what}: the answer has no {key!r}" + (f" ({said})" if said else "")
+        )
+    return obj.get(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +299,14 @@ class Schedule:
             obj = obj["schedule"]
         elif obj.get("schedule") is not None:
             raise InvalidResponseError("schedule: expected a JSON object")
+        elif (
+            "schedule" not in obj
+            and not any(
+                isinstance(key, str) and key.strip().lower() in DAYS for key in obj
+            )
+            and obj
+        ):
+            raise InvalidResponseError("schedule: the answer names no day")
         by_day = {
             key.strip().lower(): value
             for key, value in obj.items()
@@ -336,7 +354,8 @@ def overrides_from_json(data: Any) -> list[Override]:
     found = (
         Override.from_object(item)
         for item in json_list(
-            _unwrap(data, "stateOverrides", "stateOverrides"), "stateOverrides"
+            _unwrap(data, "stateOverrides", "stateOverrides", required=False),
+            "stateOverrides",
         )
         if isinstance(item, dict)
     )
@@ -398,12 +417,18 @@ class Telemetry:
 
     @classmethod
     def from_json(cls, data: Any) -> Self:
-        """Parse the list of `{measurement, value, unit, timestamp, ...}` records."""
+        """Parse the list of `{measurement, value, unit, timestamp, ...}` records.
+
+        A list without a single measurement record is no telemetry: it raises.
+        """
         if not isinstance(data, list):
             raise InvalidResponseError(
                 f"latest telemetry: expected a JSON list, got {type(data).__name__}"
             )
-        return cls(*_records(data))
+        values, at = _records(data)
+        if not values:
+            raise InvalidResponseError("latest telemetry: no measurement records")
+        return cls(values, at)
 
     def number(self, name: str) -> float | None:
         """Return measurement `name` if it is a number."""

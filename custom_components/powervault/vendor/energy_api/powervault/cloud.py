@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 
 from ..errors import InvalidResponseError
+from ..redact import SECRET_KEYS
 from ..transport import JsonTransport, RetryPolicy
 from .const import (
     API_KEY_HEADER,
@@ -35,6 +36,8 @@ from .state import cancelling_override, new_override
 # What a unit id may look like ("PV-1001"): one plain path segment.
 _UNIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", re.ASCII)
 SUCCESS = "success"
+# Keys whose values name the account or a unit: kept out of DEBUG logs.
+IDENTIFYING_KEYS = frozenset({"id", "customerAccountId", "accountName", "unitId"})
 
 
 def _utc_now() -> datetime:
@@ -86,6 +89,7 @@ class PowervaultCloud:
             raise ValueError("an API key is required")
         self.api_key = api_key
         self.clock = clock or _utc_now
+        self._unit_ids: set[str] = set()
         self._transport = JsonTransport(
             session,
             base_url,
@@ -94,8 +98,14 @@ class PowervaultCloud:
             headers={API_KEY_HEADER: api_key, "accept": "application/json"},
             error_mapper=map_error,
             retry=retry or RetryPolicy(),
-            secrets=lambda: (self.api_key,),
+            secrets=lambda: (self.api_key, *self._unit_ids),
+            secret_keys=SECRET_KEYS | IDENTIFYING_KEYS,
         )
+
+    def _unit_path(self, unit_id: str, tail: str = "") -> str:
+        """Return the path below `unit/`; the id is kept out of logs from now on."""
+        self._unit_ids.add(check_unit_id(unit_id))
+        return f"unit/{unit_id}{tail}"
 
     async def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
         return await self._transport.request("GET", path, params=params)
@@ -107,30 +117,32 @@ class PowervaultCloud:
     async def units(self, account_id: int) -> list[Unit]:
         """Return the account's units."""
         data = await self._get("unit", {"customerAccountId": str(account_id)})
-        return units_from_json(data)
+        units = units_from_json(data)
+        self._unit_ids.update(unit.id for unit in units)
+        return units
 
     async def unit(self, unit_id: str) -> Unit:
         """Return one unit (model, firmware)."""
-        return Unit.from_json(await self._get(f"unit/{check_unit_id(unit_id)}"))
+        return Unit.from_json(await self._get(self._unit_path(unit_id)))
 
     async def data(
         self, unit_id: str, period: Period | str | None = None
     ) -> list[DataRow]:
         """Return the rows of `period` (oldest first), or the latest row if None."""
-        path = f"unit/{check_unit_id(unit_id)}/data"
+        path = self._unit_path(unit_id, "/data")
         params = None if period is None else {"period": parse_period(period).value}
         return rows_from_json(await self._get(path, params))
 
     async def schedule(self, unit_id: str) -> Schedule:
         """Return the unit's weekly schedule (UK wall times)."""
         return Schedule.from_json(
-            await self._get(f"unit/{check_unit_id(unit_id)}/schedule")
+            await self._get(self._unit_path(unit_id, "/schedule"))
         )
 
     async def overrides(self, unit_id: str) -> list[Override]:
         """Return the unit's state overrides (UTC)."""
         return overrides_from_json(
-            await self._get(f"unit/{check_unit_id(unit_id)}/stateOverride")
+            await self._get(self._unit_path(unit_id, "/stateOverride"))
         )
 
     async def set_state(
@@ -147,7 +159,7 @@ class PowervaultCloud:
         override posted; it replaces the unit's overrides.
         """
         override = new_override(state, self.clock(), until=until, duration=duration)
-        await self._post_override(check_unit_id(unit_id), override)
+        await self._post_override(self._unit_path(unit_id, "/stateOverride"), override)
         return override
 
     async def cancel_override(self, unit_id: str) -> None:
@@ -157,13 +169,14 @@ class PowervaultCloud:
         one empty `normal` override (start = end = now), which never applies (inferred).
         """
         await self._post_override(
-            check_unit_id(unit_id), cancelling_override(self.clock())
+            self._unit_path(unit_id, "/stateOverride"),
+            cancelling_override(self.clock()),
         )
 
-    async def _post_override(self, unit_id: str, override: Override) -> None:
+    async def _post_override(self, path: str, override: Override) -> None:
         data = await self._transport.request(
             "POST",
-            f"unit/{unit_id}/stateOverride",
+            path,
             json_body={"stateOverrides": [override.to_json()]},
         )
         if not isinstance(data, dict):
