@@ -14,8 +14,6 @@ the cloud answered.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-import json
-import os
 from pathlib import Path
 import sys
 from typing import Any
@@ -26,10 +24,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
-import pytest
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
-    async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.components.recorder.common import (  # type: ignore[import-untyped]
     async_wait_recording_done,
@@ -50,20 +46,11 @@ from simulators.pytest_plugin import StartSimulator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from apsystems_month import Plan, system_config
-
-PLAN_ENV = "APSYSTEMS_MONTH_PLAN"
-TRACE_ENV = "APSYSTEMS_MONTH_TRACE"
-# Refreshes planned for the same instant more often than this mean a stuck plan.
-MAX_SAME_INSTANT = 5
+from apsystems_month import PLAN_ENV, TRACE_ENV, Plan, system_config
+from ha_harness import ClockedRun, iso, plan_json, write_trace
 
 
-def iso(moment: datetime | None) -> str | None:
-    """Return `moment` in ISO format (UTC), None stays None."""
-    return None if moment is None else moment.astimezone(UTC).isoformat()
-
-
-class Run:
+class Run(ClockedRun):
     """One config entry against one cloud, and the trace of what it did."""
 
     def __init__(
@@ -74,8 +61,7 @@ class Run:
         entry: Any,
     ) -> None:
         """Drive `entry` (already added) against `cloud`."""
-        self.hass = hass
-        self.freezer = freezer
+        super().__init__(hass, freezer)
         self.cloud = cloud
         self.entry = entry
         self.snapshots: list[dict[str, Any]] = []
@@ -112,27 +98,17 @@ class Run:
             }
         )
 
-    async def settle(self, moment: datetime) -> None:
-        """Move HA's time to `moment` and let everything due run."""
-        self.freezer.move_to(moment)
-        async_fire_time_changed(self.hass, moment)
-        await self.hass.async_block_till_done(wait_background_tasks=True)
+    def next_refresh(self) -> datetime | None:
+        """Return when the coordinator refreshes next."""
+        return self.coordinator.next_refresh
+
+    def refreshed(self) -> None:
+        """Record a refresh."""
+        self.snapshot("refresh")
 
     async def run_until(self, end: datetime) -> None:
-        """Refresh by refresh up to `end`, as the tests' `run_until`, recording each."""
-        last: datetime | None = None
-        same = 0
-        while True:
-            due = self.coordinator.next_refresh
-            if due is None or due > end:
-                break
-            same = same + 1 if due == last else 0
-            if same > MAX_SAME_INSTANT:
-                raise RuntimeError(f"refresh planned again and again for {due}")
-            last = due
-            await self.settle(due)
-            self.snapshot("refresh")
-        await self.settle(end)
+        """Refresh by refresh up to `end`, recording each and the state at `end`."""
+        await super().run_until(end)
         self.snapshot("refresh")
 
     async def restart(self) -> None:
@@ -200,9 +176,7 @@ async def test_month(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: StartSimulator
 ) -> None:
     """Run the plan's span with its restarts and presses; write the trace."""
-    if PLAN_ENV not in os.environ or TRACE_ENV not in os.environ:
-        pytest.skip(f"run by benchmarks/apsystems_month.py ({PLAN_ENV}, {TRACE_ENV})")
-    plan = Plan.from_json(os.environ[PLAN_ENV])
+    plan = Plan.from_json(plan_json(PLAN_ENV, TRACE_ENV, "apsystems_month.py"))
     hass.config.latitude = plan.latitude
     hass.config.longitude = plan.longitude
     await hass.config.async_set_time_zone(plan.timezone)
@@ -252,5 +226,4 @@ async def test_month(
         "actions": run.actions,
         "statistics": await run.statistics(plan.start, plan.end),
     }
-    output = Path(os.environ[TRACE_ENV])
-    await hass.async_add_executor_job(output.write_text, json.dumps(trace), "utf-8")
+    await write_trace(hass, TRACE_ENV, trace)

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 import json
-import os
 from pathlib import Path
+import sys
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -24,7 +24,6 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (  # type: ignore[import-untyped]
     MockConfigEntry,
-    async_fire_time_changed,
 )
 
 from custom_components.powervault.const import (
@@ -40,19 +39,16 @@ from custom_components.powervault.energy import KINDS
 from simulators.powervault import DEFAULT_API_KEY, PowervaultCloudSim
 from simulators.pytest_plugin import StartSimulator
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ha_harness import ClockedRun, iso, plan_json, write_trace
+
 PLAN_ENV = "POWERVAULT_CLOUD_PLAN"
 TRACE_ENV = "POWERVAULT_CLOUD_TRACE"
 UNIT = "PV-1001"
-# Refreshes planned for the same instant more often than this mean a stuck plan.
-MAX_SAME_INSTANT = 5
 
 
-def iso(moment: datetime | None) -> str | None:
-    """Return `moment` in ISO format (UTC), None stays None."""
-    return None if moment is None else moment.astimezone(UTC).isoformat()
-
-
-class Run:
+class Run(ClockedRun):
     """One config entry against one simulated cloud, and the trace of what it did."""
 
     def __init__(
@@ -63,8 +59,7 @@ class Run:
         coordinator: PowervaultCoordinator,
     ) -> None:
         """Drive `coordinator` (set up) against `cloud`."""
-        self.hass = hass
-        self.freezer = freezer
+        super().__init__(hass, freezer)
         self.cloud = cloud
         self.coordinator = coordinator
         self.refreshes: list[list[Any]] = []
@@ -97,24 +92,13 @@ class Run:
             "last_row": iso(ledger.last_row),
         }
 
-    async def settle(self, moment: datetime) -> None:
-        """Move HA's time to `moment` and let everything due run."""
-        self.freezer.move_to(moment)
-        async_fire_time_changed(self.hass, moment)
-        await self.hass.async_block_till_done(wait_background_tasks=True)
+    def next_refresh(self) -> datetime | None:
+        """Return when the coordinator refreshes next."""
+        return self.coordinator.next_refresh
 
-    async def run_until(self, end: datetime) -> None:
-        """Refresh by refresh up to `end`, as the tests' `run_until`, recording each."""
-        last: datetime | None = None
-        same = 0
-        while (due := self.coordinator.next_refresh) is not None and due <= end:
-            same = same + 1 if due == last else 0
-            if same > MAX_SAME_INSTANT:
-                raise RuntimeError(f"refresh planned again and again for {due}")
-            last = due
-            await self.settle(due)
-            self.snapshot()
-        await self.settle(end)
+    def refreshed(self) -> None:
+        """Record a refresh."""
+        self.snapshot()
 
 
 async def test_day(
@@ -124,9 +108,7 @@ async def test_day(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Set up at the plan's time, run through the day, write the trace."""
-    if PLAN_ENV not in os.environ or TRACE_ENV not in os.environ:
-        pytest.skip(f"run by benchmarks/powervault_cloud.py ({PLAN_ENV}, {TRACE_ENV})")
-    plan = json.loads(os.environ[PLAN_ENV])
+    plan = json.loads(plan_json(PLAN_ENV, TRACE_ENV, "powervault_cloud.py"))
     setup = datetime.fromisoformat(plan["setup"])
     day_start = datetime.fromisoformat(plan["day_start"])
     day_end = datetime.fromisoformat(plan["day_end"])
@@ -175,5 +157,4 @@ async def test_day(
         "start": start,
         "end": end,
     }
-    output = Path(os.environ[TRACE_ENV])
-    await hass.async_add_executor_job(output.write_text, json.dumps(trace), "utf-8")
+    await write_trace(hass, TRACE_ENV, trace)

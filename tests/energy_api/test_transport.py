@@ -1,6 +1,5 @@
 """JSON transport against the demo simulator, over real sockets."""
 
-from collections.abc import AsyncIterator
 import logging
 import socket
 import ssl
@@ -51,12 +50,6 @@ class RawDevice(SimulatedDevice):
             )
 
         return [aiohttp.web.get("/raw", raw)]
-
-
-@pytest.fixture(name="session")
-async def fixture_session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 def transport(

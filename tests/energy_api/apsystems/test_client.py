@@ -33,8 +33,9 @@ from energy_api.errors import (
     RateLimitedError,
     VendorApiError,
 )
+from tests.canned_server import Seen
 
-from .conftest import APP_ID, APP_SECRET, EID, NOW, SID, UID, Calls, CannedServer, Seen
+from .conftest import APP_ID, APP_SECRET, EID, NOW, SID, UID, Calls, CannedServer
 
 P = "/user/api/v2"
 LONDON = ZoneInfo("Europe/London")

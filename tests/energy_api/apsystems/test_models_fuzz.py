@@ -1,14 +1,14 @@
 """Any JSON in any field parses, or raises `InvalidResponseError`: nothing else escapes."""
 
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 from datetime import UTC, date, datetime
+from functools import partial
 import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import example, given, settings, strategies as st
-import pytest
+from hypothesis import example, given, strategies as st
 
 from energy_api.apsystems import (
     BatchEnergy,
@@ -31,13 +31,11 @@ from energy_api.apsystems.models import (
     energy_from_json,
     meters_from_json,
 )
-from energy_api.errors import InvalidResponseError
+from tests import fuzzing
 
-# Hypothesis's own warning on Python 3.14, about its internal random generator.
-pytestmark = pytest.mark.filterwarnings("ignore:It looks like `register_random`")
+pytestmark = fuzzing.IGNORE_RANDOM_WARNING
 
-# The same examples on every run (CI must not be flaky).
-FUZZ = settings(max_examples=40, deadline=None, database=None, derandomize=True)
+FUZZ = fuzzing.derandomized(40)
 
 LONDON = ZoneInfo("Europe/London")
 DAY = date(2025, 10, 26)  # a day with a repeated hour in London
@@ -72,28 +70,12 @@ ODD_TEXT = st.sampled_from(
         "../x",
     ]
 )
-SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=12)
-)
-JSON = st.recursive(
-    SCALARS | ODD_NUMBERS | ODD_TEXT,
-    lambda inner: (
-        st.lists(inner, max_size=5)
-        | st.dictionaries(st.text(max_size=6) | ODD_TEXT, inner, max_size=4)
-    ),
-    max_leaves=14,
-)
-VALUE = st.one_of(
+JSON = fuzzing.json_values(ODD_NUMBERS, ODD_TEXT)
+VALUE = fuzzing.field_values(
     ODD_NUMBERS,
     ODD_TEXT,
-    SCALARS,
-    st.lists(SCALARS | ODD_NUMBERS | ODD_TEXT, max_size=6),
-    st.lists(JSON, max_size=4),
-    st.dictionaries(st.text(max_size=6) | ODD_TEXT, JSON, max_size=4),
+    JSON,
+    lists=[st.lists(fuzzing.SCALARS | ODD_NUMBERS | ODD_TEXT, max_size=6)],
 )
 
 TERMS = ["discharge", "charge", "produced", "consumed", "exported", "imported"]
@@ -142,37 +124,23 @@ PARSERS: list[Callable[[Any], Any]] = [
 
 def check_value(value: Any) -> None:
     """Numbers are finite and sane, times aware, series as long as their times."""
-    if isinstance(value, float):
-        assert math.isfinite(value)
-        assert abs(value) <= MAX_MAGNITUDE
-    elif isinstance(value, datetime):
-        assert value.tzinfo is not None
-    elif isinstance(value, list | tuple):
-        for item in value:
-            check_value(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_value(key)
-            check_value(item)
-    elif is_dataclass(value):
-        times = getattr(value, "times", None)
-        for spec in fields(value):
-            item = getattr(value, spec.name)
-            check_value(item)
-            if times is not None and spec.name != "times":
-                series = item.values() if isinstance(item, dict) else [item]
-                for one in series:
-                    if isinstance(one, tuple):
-                        assert len(one) == len(times), spec.name
+    fuzzing.check_sane(value, MAX_MAGNITUDE, check_model)
 
 
-def parse_all(data: Any) -> None:
-    for parse in PARSERS:
-        try:
-            parsed = parse(data)
-        except InvalidResponseError:
-            continue
-        check_value(parsed)
+def check_model(value: Any) -> None:
+    """Every field is sane; every series is as long as the model's times."""
+    times = getattr(value, "times", None)
+    for spec in fields(value):
+        item = getattr(value, spec.name)
+        check_value(item)
+        if times is not None and spec.name != "times":
+            series = item.values() if isinstance(item, dict) else [item]
+            for one in series:
+                if isinstance(one, tuple):
+                    assert len(one) == len(times), spec.name
+
+
+parse_all = partial(fuzzing.parse_with, PARSERS, check_value)
 
 
 @FUZZ

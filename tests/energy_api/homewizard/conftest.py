@@ -1,6 +1,6 @@
 """Our HomeWizard client against the simulated devices, over real HTTPS sockets."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,12 +30,6 @@ class Connected:
 
 
 type Connect = Callable[..., Awaitable[Connected]]
-
-
-@pytest.fixture(name="session")
-async def fixture_session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 @pytest.fixture(name="ca_pem")

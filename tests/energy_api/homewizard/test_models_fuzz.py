@@ -6,17 +6,16 @@ import math
 from typing import Any
 
 from hypothesis import example, given, settings, strategies as st
-import pytest
 
 from energy_api.errors import InvalidResponseError
 from energy_api.homewizard import Batteries, Device, ExternalMeter, Measurement, System
+from tests import fuzzing
 
-# Hypothesis's own warning on Python 3.14, about its internal random generator.
-pytestmark = pytest.mark.filterwarnings("ignore:It looks like `register_random`")
+pytestmark = fuzzing.IGNORE_RANDOM_WARNING
 
 # About 300 examples in all, the same on every run (CI must not be flaky); the
 # strategies aim at the edges and `@example` pins the defects found before.
-FUZZ = settings(max_examples=50, deadline=None, database=None, derandomize=True)
+FUZZ = fuzzing.derandomized(50)
 
 ODD_NUMBERS = st.sampled_from(
     [10**400, -(10**400), 2**1024, 10**300, math.nan, math.inf, -math.inf, 1e308, -0.0]
@@ -34,30 +33,11 @@ ODD_TEXT = st.sampled_from(
         "\N{ROMAN NUMERAL TWELVE}",
     ]
 )
-SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=12)
-)
 # Lists and objects of anything, so also unhashable entries (lists of objects).
-JSON = st.recursive(
-    SCALARS | ODD_NUMBERS | ODD_TEXT,
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
-    ),
-    max_leaves=12,
+JSON = fuzzing.json_values(
+    ODD_NUMBERS, ODD_TEXT, st.text(max_size=6), max_list=4, max_leaves=12
 )
-# One field's value: as likely odd as ordinary, as likely a container as a scalar.
-VALUE = st.one_of(
-    ODD_NUMBERS,
-    ODD_TEXT,
-    SCALARS,
-    st.lists(JSON, max_size=4),
-    st.dictionaries(st.text(max_size=6), JSON, max_size=4),
-)
+VALUE = fuzzing.field_values(ODD_NUMBERS, ODD_TEXT, JSON, st.text(max_size=6))
 
 
 def objects(

@@ -1,106 +1,37 @@
 """A canned Powervault server on a real loopback socket, and clients for it."""
 
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-import inspect
-import json
-from typing import Any
 
 import aiohttp
-from aiohttp import web
 import pytest
 
 from energy_api.powervault import PowervaultCloud, PowervaultLocal
+from tests import canned_server
+from tests.canned_server import serving
 
 API_KEY = "pv-key-0123456789abcdef"
 UNIT = "PV-1001"
 # Monday 2025-06-02 11:00:00 UTC (12:00 in London).
 NOW = datetime(2025, 6, 2, 11, 0, 0, tzinfo=UTC)
 
-type Answer = Any | web.StreamResponse | Callable[[], Any]
-
 
 @dataclass
-class Seen:
-    """One request the server received."""
+class CannedServer(canned_server.CannedServer):
+    """Answers "GET /path" or "POST /path" (any method); unknown keys get 404."""
 
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: Any
-
-
-@dataclass
-class CannedServer:
-    """Answers `METHOD path` with queued answers (the last one repeats).
-
-    An answer is JSON-able data (served with status 200), a response (served once), or
-    a function returning one of those. Unknown paths get 404.
-    """
-
-    url: str = ""
-    host: str = "127.0.0.1"
-    port: int = 0
-    seen: list[Seen] = field(default_factory=list)
-    answers: dict[str, list[Answer]] = field(default_factory=dict)
-
-    def answer(self, key: str, *answers: Answer) -> None:
-        """Queue answers for `key`, "GET /path" or "POST /path"."""
-        self.answers[key] = list(answers)
+    BY_METHOD = True
 
     def paths(self, method: str = "GET") -> list[str]:
         return [seen.path for seen in self.seen if seen.method == method]
-
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        raw = await request.read()
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw
-        self.seen.append(
-            Seen(
-                request.method,
-                request.path,
-                dict(request.query),
-                dict(request.headers),
-                body,
-            )
-        )
-        queue = self.answers.get(f"{request.method} {request.path}")
-        if not queue:
-            return web.json_response({"message": "Not Found"}, status=404)
-        answer = queue.pop(0) if len(queue) > 1 else queue[0]
-        if callable(answer):
-            answer = answer()
-            if inspect.isawaitable(answer):
-                answer = await answer
-        if isinstance(answer, web.StreamResponse):
-            return answer
-        return web.Response(text=json.dumps(answer), content_type="application/json")
-
-
-@pytest.fixture(name="session")
-async def fixture_session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 @pytest.fixture(name="canned")
 async def fixture_canned(socket_enabled: None) -> AsyncIterator[CannedServer]:
     """Serve a `CannedServer` on 127.0.0.1 (a free port) until the test ends."""
-    server = CannedServer()
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", server.handle)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    server.port = runner.addresses[0][1]
-    server.url = f"http://127.0.0.1:{server.port}"
-    yield server
-    await runner.cleanup()
+    async with serving(CannedServer()) as server:
+        yield server
 
 
 @pytest.fixture(name="cloud")

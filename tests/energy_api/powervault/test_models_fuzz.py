@@ -1,15 +1,13 @@
 """Any JSON in any field parses, or raises `InvalidResponseError`: nothing else escapes."""
 
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
-from datetime import datetime
+from dataclasses import fields
+from functools import partial
 import math
 from typing import Any
 
-from hypothesis import example, given, settings, strategies as st
-import pytest
+from hypothesis import example, given, strategies as st
 
-from energy_api.errors import InvalidResponseError
 from energy_api.powervault import Account, Schedule, Telemetry, Unit
 from energy_api.powervault.models import (
     FLOW_KEYS,
@@ -20,10 +18,11 @@ from energy_api.powervault.models import (
     rows_from_json,
     units_from_json,
 )
+from tests import fuzzing
 
-pytestmark = pytest.mark.filterwarnings("ignore:It looks like `register_random`")
+pytestmark = fuzzing.IGNORE_RANDOM_WARNING
 
-FUZZ = settings(max_examples=60, deadline=None, database=None, derandomize=True)
+FUZZ = fuzzing.derandomized(60)
 
 ODD_NUMBERS = st.sampled_from(
     [
@@ -66,28 +65,8 @@ ODD_TEXT = st.sampled_from(
         "<html>",
     ]
 )
-SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=12)
-)
-JSON = st.recursive(
-    SCALARS | ODD_NUMBERS | ODD_TEXT,
-    lambda inner: (
-        st.lists(inner, max_size=5)
-        | st.dictionaries(st.text(max_size=6) | ODD_TEXT, inner, max_size=4)
-    ),
-    max_leaves=14,
-)
-VALUE = st.one_of(
-    ODD_NUMBERS,
-    ODD_TEXT,
-    SCALARS,
-    st.lists(JSON, max_size=4),
-    st.dictionaries(st.text(max_size=6) | ODD_TEXT, JSON, max_size=4),
-)
+JSON = fuzzing.json_values(ODD_NUMBERS, ODD_TEXT)
+VALUE = fuzzing.field_values(ODD_NUMBERS, ODD_TEXT, JSON)
 
 ROW_KEYS = [
     "time",
@@ -136,34 +115,20 @@ PARSERS: list[Callable[[Any], Any]] = [
 
 def check_value(value: Any) -> None:
     """Numbers are finite and sane, times aware."""
-    if isinstance(value, float):
-        assert math.isfinite(value)
-        assert abs(value) <= MAX_MAGNITUDE
-    elif isinstance(value, datetime):
-        assert value.tzinfo is not None
-    elif isinstance(value, list | tuple):
-        for item in value:
-            check_value(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            check_value(key)
-            check_value(item)
-    elif is_dataclass(value):
-        for spec in fields(value):
-            check_value(getattr(value, spec.name))
-        if isinstance(value, Telemetry):
-            for name in dir(Telemetry):
-                if isinstance(getattr(Telemetry, name), property):
-                    check_value(getattr(value, name))
+    fuzzing.check_sane(value, MAX_MAGNITUDE, check_model)
 
 
-def parse_all(data: Any) -> None:
-    for parse in PARSERS:
-        try:
-            parsed = parse(data)
-        except InvalidResponseError:
-            continue
-        check_value(parsed)
+def check_model(value: Any) -> None:
+    """Every field is sane, and every property of a `Telemetry`."""
+    for spec in fields(value):
+        check_value(getattr(value, spec.name))
+    if isinstance(value, Telemetry):
+        for name in dir(Telemetry):
+            if isinstance(getattr(Telemetry, name), property):
+                check_value(getattr(value, name))
+
+
+parse_all = partial(fuzzing.parse_with, PARSERS, check_value)
 
 
 @FUZZ
