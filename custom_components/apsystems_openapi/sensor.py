@@ -79,10 +79,22 @@ class EcuSensorDescription(SensorEntityDescription):
 
 
 @dataclass(frozen=True, kw_only=True)
-class InverterSensorDescription(SensorEntityDescription):
-    """A sensor of an inverter and the value it shows from its readings."""
+class ReadingsSensorDescription[R](SensorEntityDescription):
+    """A sensor of a device and the value it shows from the device's readings."""
 
-    value_fn: Callable[[InverterReadings], Value]
+    value_fn: Callable[[R], Value]
+
+
+class InverterSensorDescription(ReadingsSensorDescription[InverterReadings]):
+    """A sensor of an inverter."""
+
+
+class MeterSensorDescription(ReadingsSensorDescription[MeterReadings]):
+    """A sensor of an ECU's energy meter."""
+
+
+class StorageSensorDescription(ReadingsSensorDescription[StorageReadings]):
+    """A sensor of an ECU's battery."""
 
 
 def _kwh(key: str, **kwargs: Any) -> dict[str, Any]:
@@ -179,20 +191,6 @@ ECU_SENSORS: tuple[EcuSensorDescription, ...] = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class MeterSensorDescription(SensorEntityDescription):
-    """A sensor of a meter and the value it shows from its readings."""
-
-    value_fn: Callable[[MeterReadings], Value]
-
-
-@dataclass(frozen=True, kw_only=True)
-class StorageSensorDescription(SensorEntityDescription):
-    """A sensor of a battery and the value it shows from its readings."""
-
-    value_fn: Callable[[StorageReadings], Value]
-
-
 _LIFETIME = {"state_class": SensorStateClass.TOTAL_INCREASING}
 
 METER_SENSORS: tuple[MeterSensorDescription, ...] = (
@@ -241,58 +239,51 @@ STORAGE_SENSORS: tuple[StorageSensorDescription, ...] = (
     ),
 )
 
+AC_POWER = InverterSensorDescription(
+    **_watts("ac_power"), value_fn=lambda r: r.ac_power_w
+)
 
-def inverter_sensors(inverter: Inverter) -> tuple[InverterSensorDescription, ...]:
-    """Return an inverter's sensors: one set per DC channel its model has."""
-    per_channel = tuple(
-        description
-        for channel in range(1, inverter.channels + 1)
-        for description in _channel_sensors(channel)
-    )
-    return (
-        InverterSensorDescription(
-            **_watts("ac_power"), value_fn=lambda r: r.ac_power_w
-        ),
-        *per_channel,
-        InverterSensorDescription(
-            key="ac_voltage",
-            translation_key="ac_voltage",
-            device_class=SensorDeviceClass.VOLTAGE,
-            state_class=SensorStateClass.MEASUREMENT,
-            native_unit_of_measurement=UnitOfElectricPotential.VOLT,
-            value_fn=lambda r: r.ac_voltage_v,
-        ),
-        InverterSensorDescription(
-            key="frequency",
-            translation_key="frequency",
-            device_class=SensorDeviceClass.FREQUENCY,
-            state_class=SensorStateClass.MEASUREMENT,
-            native_unit_of_measurement=UnitOfFrequency.HERTZ,
-            value_fn=lambda r: r.frequency_hz,
-        ),
-        InverterSensorDescription(
-            key="temperature",
-            translation_key="temperature",
-            device_class=SensorDeviceClass.TEMPERATURE,
-            state_class=SensorStateClass.MEASUREMENT,
-            native_unit_of_measurement=UnitOfTemperature.CELSIUS,
-            value_fn=lambda r: r.temperature_c,
-        ),
-        InverterSensorDescription(
-            **_kwh("inverter_today_energy", state_class=SensorStateClass.TOTAL),
-            value_fn=lambda r: r.today_kwh,
-        ),
-        InverterSensorDescription(
-            key="inverter_published_at",
-            translation_key="inverter_published_at",
-            device_class=SensorDeviceClass.TIMESTAMP,
-            entity_category=EntityCategory.DIAGNOSTIC,
-            value_fn=lambda r: r.published_at,
-        ),
-    )
+INVERTER_SENSORS: tuple[InverterSensorDescription, ...] = (
+    InverterSensorDescription(
+        key="ac_voltage",
+        translation_key="ac_voltage",
+        device_class=SensorDeviceClass.VOLTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+        value_fn=lambda r: r.ac_voltage_v,
+    ),
+    InverterSensorDescription(
+        key="frequency",
+        translation_key="frequency",
+        device_class=SensorDeviceClass.FREQUENCY,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfFrequency.HERTZ,
+        value_fn=lambda r: r.frequency_hz,
+    ),
+    InverterSensorDescription(
+        key="temperature",
+        translation_key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        value_fn=lambda r: r.temperature_c,
+    ),
+    InverterSensorDescription(
+        **_kwh("inverter_today_energy", state_class=SensorStateClass.TOTAL),
+        value_fn=lambda r: r.today_kwh,
+    ),
+    InverterSensorDescription(
+        key="inverter_published_at",
+        translation_key="inverter_published_at",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda r: r.published_at,
+    ),
+)
 
 
 def _channel_sensors(channel: int) -> tuple[InverterSensorDescription, ...]:
+    """Return the sensors of an inverter's DC channel `channel`."""
     placeholders = {"channel": str(channel)}
     return (
         InverterSensorDescription(
@@ -329,11 +320,10 @@ async def async_setup_entry(
 ) -> None:
     """Add the system's sensors, and those of each ECU and inverter as they appear."""
     coordinator = entry.runtime_data
-    system = system_device(coordinator)
     async_add_entities(
         [
-            LifetimeSensor(coordinator, system, LIFETIME),
-            *(SystemSensor(coordinator, system, d) for d in SYSTEM_SENSORS),
+            LifetimeSensor(coordinator, LIFETIME),
+            *(SystemSensor(coordinator, d) for d in SYSTEM_SENSORS),
         ]
     )
     known: set[str] = set()
@@ -348,11 +338,7 @@ async def async_setup_entry(
             for inverter in ecu.inverters:
                 if inverter.uid not in known:
                     known.add(inverter.uid)
-                    device = inverter_device(coordinator, inverter)
-                    entities.extend(
-                        InverterSensor(coordinator, device, d, inverter.uid)
-                        for d in inverter_sensors(inverter)
-                    )
+                    entities.extend(_inverter_entities(coordinator, inverter))
         if entities:
             async_add_entities(entities)
 
@@ -361,79 +347,56 @@ async def async_setup_entry(
 
 
 def _ecu_entities(coordinator: ApsystemsCoordinator, ecu: Ecu) -> list[SensorEntity]:
+    """Return an ECU's sensors, with its meter's and its battery's if it has them."""
+    state, eid = coordinator.state, ecu.eid
     device = ecu_device(coordinator, ecu)
     entities: list[SensorEntity] = [
-        EcuSensor(coordinator, device, d, ecu.eid) for d in ECU_SENSORS
+        EcuSensor(coordinator, device, d, eid) for d in ECU_SENSORS
     ]
     if ecu.has_meter:
-        meter = meter_device(coordinator, ecu)
+        meter, owner = meter_device(coordinator, ecu), meter_ident(ecu)
         entities.extend(
-            ReadingsSensor(
-                coordinator,
-                meter,
-                d,
-                meter_ident(ecu),
-                coordinator.state.meters,
-                ecu.eid,
-            )
+            ReadingsSensor(coordinator, meter, d, owner, state.meters, eid)
             for d in METER_SENSORS
         )
     if ecu.has_storage:
-        storage = storage_device(coordinator, ecu)
+        storage, owner = storage_device(coordinator, ecu), storage_ident(ecu)
         entities.extend(
-            ReadingsSensor(
-                coordinator,
-                storage,
-                d,
-                storage_ident(ecu),
-                coordinator.state.storages,
-                ecu.eid,
-            )
+            ReadingsSensor(coordinator, storage, d, owner, state.storages, eid)
             for d in STORAGE_SENSORS
         )
     return entities
 
 
-class ReadingsSensor(ApsystemsEntity, SensorEntity):
-    """A value of a meter or battery, from its readings keyed by ECU."""
+def _inverter_entities(
+    coordinator: ApsystemsCoordinator, inverter: Inverter
+) -> list[SensorEntity]:
+    """Return an inverter's sensors: AC power, each DC channel's, then the others."""
+    device, uid = inverter_device(coordinator, inverter), inverter.uid
+    channels = (d for n in range(1, inverter.channels + 1) for d in _channel_sensors(n))
+    return [
+        ReadingsSensor(coordinator, device, d, uid, coordinator.state.inverters, uid)
+        for d in (AC_POWER, *channels, *INVERTER_SENSORS)
+    ]
+
+
+class SystemEntity(ApsystemsEntity):
+    """An entity of the whole system."""
 
     def __init__(
-        self,
-        coordinator: ApsystemsCoordinator,
-        device: DeviceInfo,
-        description: MeterSensorDescription | StorageSensorDescription,
-        owner: str,
-        readings: Mapping[str, Any],
-        eid: str,
+        self, coordinator: ApsystemsCoordinator, description: SystemSensorDescription
     ) -> None:
-        """Attach to the meter's or battery's device."""
-        super().__init__(coordinator, device, description.key, owner)
+        """Attach to the system device."""
+        device = system_device(coordinator)
+        super().__init__(coordinator, device, description.key, coordinator.sid)
         self.entity_description = description
-        self._value_fn: Callable[[Any], Value] = description.value_fn
-        self._readings = readings
-        self._eid = eid
-
-    @property
-    def native_value(self) -> Value:
-        """Return the value, None until the first reading."""
-        readings = self._readings.get(self._eid)
-        return None if readings is None else self._value_fn(readings)
 
 
-class SystemSensor(ApsystemsEntity, SensorEntity):
+class SystemSensor(SystemEntity, SensorEntity):
     """A value of the whole system."""
 
     entity_description: SystemSensorDescription
-
-    def __init__(
-        self,
-        coordinator: ApsystemsCoordinator,
-        device: DeviceInfo,
-        description: SystemSensorDescription,
-    ) -> None:
-        """Attach to the system device."""
-        super().__init__(coordinator, device, description.key, coordinator.sid)
-        self.entity_description = description
+    _unrecorded_attributes = frozenset({"hourly_kwh"})
 
     @property
     def native_value(self) -> Value:
@@ -453,23 +416,11 @@ class SystemSensor(ApsystemsEntity, SensorEntity):
             return None
         return {"hourly_kwh": self.coordinator.today_hours()}
 
-    _unrecorded_attributes = frozenset({"hourly_kwh"})
 
-
-class LifetimeSensor(ApsystemsEntity, MonotonicTotalSensor):
+class LifetimeSensor(SystemEntity, MonotonicTotalSensor):
     """The lifetime total: never backwards, restored after restarts."""
 
     entity_description: SystemSensorDescription
-
-    def __init__(
-        self,
-        coordinator: ApsystemsCoordinator,
-        device: DeviceInfo,
-        description: SystemSensorDescription,
-    ) -> None:
-        """Attach to the system device."""
-        super().__init__(coordinator, device, description.key, coordinator.sid)
-        self.entity_description = description
 
     async def async_added_to_hass(self) -> None:
         """Restore, then take the current reading."""
@@ -488,7 +439,7 @@ class LifetimeSensor(ApsystemsEntity, MonotonicTotalSensor):
 
 
 class DeviceSensor(ApsystemsEntity, SensorEntity):
-    """A sensor of an ECU or inverter; a `total` of today restarts at local midnight."""
+    """A sensor of a device in the system; a `total` of today restarts at midnight."""
 
     def __init__(
         self,
@@ -497,7 +448,7 @@ class DeviceSensor(ApsystemsEntity, SensorEntity):
         description: SensorEntityDescription,
         owner: str,
     ) -> None:
-        """Attach to the owner's device (`owner` is its ECU or inverter id)."""
+        """Attach to the owner's device (`owner` is its id)."""
         super().__init__(coordinator, device, description.key, owner)
         self.entity_description = description
         self._owner = owner
@@ -523,13 +474,27 @@ class EcuSensor(DeviceSensor):
         )
 
 
-class InverterSensor(DeviceSensor):
-    """A value of one inverter, from its latest detail."""
+class ReadingsSensor[R](DeviceSensor):
+    """A value of an inverter, meter or battery, from its latest readings."""
 
-    entity_description: InverterSensorDescription
+    entity_description: ReadingsSensorDescription[R]
+
+    def __init__(
+        self,
+        coordinator: ApsystemsCoordinator,
+        device: DeviceInfo,
+        description: ReadingsSensorDescription[R],
+        owner: str,
+        readings: Mapping[str, R],
+        readings_key: str,
+    ) -> None:
+        """Attach to the owner's device; its readings are `readings[readings_key]`."""
+        super().__init__(coordinator, device, description, owner)
+        self._readings = readings
+        self._readings_key = readings_key
 
     @property
     def native_value(self) -> Value:
-        """Return the inverter's value, None until its first detail."""
-        readings = self.coordinator.state.inverters.get(self._owner)
+        """Return the value, None until the first readings."""
+        readings = self._readings.get(self._readings_key)
         return None if readings is None else self.entity_description.value_fn(readings)
