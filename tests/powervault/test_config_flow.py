@@ -13,6 +13,7 @@ from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.powervault.const import (
     CONF_API_KEY,
@@ -527,21 +528,39 @@ async def test_local_p3x_title_and_data(
     }
 
 
-# Reauth
+# Reauth and reconfigure of a cloud entry: both ask for the key of the same unit
+
+KEY_FLOWS = pytest.mark.parametrize(
+    ("source", "reason"),
+    [("reauth", "reauth_successful"), ("reconfigure", "reconfigure_successful")],
+)
 
 
-async def test_reauth_saves_new_key(hass: HomeAssistant, cloud: Cloud) -> None:
-    """After a key change at Powervault, the new key is saved and the entry reloaded."""
+async def start_key_flow(
+    hass: HomeAssistant, entry: MockConfigEntry, source: str
+) -> ConfigFlowResult:
+    """Start a reauth or reconfigure flow of `entry`."""
+    if source == "reauth":
+        return await entry.start_reauth_flow(hass)
+    return await entry.start_reconfigure_flow(hass)
+
+
+@KEY_FLOWS
+async def test_new_key_is_saved(
+    hass: HomeAssistant, cloud: Cloud, source: str, reason: str
+) -> None:
+    """After a key change at Powervault a rejected key is refused, the new one saved."""
     entry = cloud.entry()
     entry.add_to_hass(hass)
     cloud.sim.device.api_key = "rotated-key"
-    result = await entry.start_reauth_flow(hass)
+    result = await start_key_flow(hass, entry, source)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reauth_confirm"
-    placeholders = result["description_placeholders"]
-    assert placeholders is not None
-    assert placeholders["title"] == "Powervault P4"
     assert field_names(result) == [CONF_API_KEY]
+    if source == "reauth":
+        assert result["step_id"] == "reauth_confirm"
+        placeholders = result["description_placeholders"]
+        assert placeholders is not None
+        assert placeholders["title"] == "Powervault P4"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_API_KEY: DEFAULT_API_KEY}
     )
@@ -551,22 +570,25 @@ async def test_reauth_saves_new_key(hass: HomeAssistant, cloud: Cloud) -> None:
         result["flow_id"], {CONF_API_KEY: " rotated-key "}
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
+    assert result["reason"] == reason
     assert entry.data[CONF_API_KEY] == "rotated-key"
     await hass.async_block_till_done()
 
 
-async def test_reauth_key_of_another_account(
+@KEY_FLOWS
+async def test_key_of_another_account(
     hass: HomeAssistant,
     cloud: Cloud,
     simulator: StartSimulator,
     monkeypatch: pytest.MonkeyPatch,
+    source: str,
+    reason: str,
 ) -> None:
     """A key that works but does not reach this entry's unit is `wrong_unit`."""
     entry = cloud.entry()
     entry.add_to_hass(hass)
     await serve_account(simulator, monkeypatch, [OTHER_UNIT], api_key=OTHER_KEY)
-    result = await entry.start_reauth_flow(hass)
+    result = await start_key_flow(hass, entry, source)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_API_KEY: OTHER_KEY}
     )
@@ -592,50 +614,6 @@ async def test_reauth_cloud_unreachable(
 
 
 # Reconfigure
-
-
-async def test_reconfigure_cloud_saves_new_key(
-    hass: HomeAssistant, cloud: Cloud
-) -> None:
-    """The cloud form asks for the key only; a rejected key is refused, a new one saved."""
-    entry = cloud.entry()
-    entry.add_to_hass(hass)
-    cloud.sim.device.api_key = "rotated-key"
-    result = await entry.start_reconfigure_flow(hass)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
-    assert field_names(result) == [CONF_API_KEY]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: DEFAULT_API_KEY}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "invalid_auth"}
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: "rotated-key"}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    assert entry.data[CONF_API_KEY] == "rotated-key"
-    await hass.async_block_till_done()
-
-
-async def test_reconfigure_cloud_key_of_another_account(
-    hass: HomeAssistant,
-    cloud: Cloud,
-    simulator: StartSimulator,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A key reaching other units only is `wrong_unit`; the entry keeps its key."""
-    entry = cloud.entry()
-    entry.add_to_hass(hass)
-    await serve_account(simulator, monkeypatch, [OTHER_UNIT], api_key=OTHER_KEY)
-    result = await entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_API_KEY: OTHER_KEY}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "wrong_unit"}
-    assert entry.data[CONF_API_KEY] == DEFAULT_API_KEY
 
 
 async def test_reconfigure_local_new_address(hass: HomeAssistant, local: Local) -> None:

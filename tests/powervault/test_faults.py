@@ -258,6 +258,61 @@ def silent_issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry |
     )
 
 
+class FaultRun:
+    """A fault held while HA polls, checked at every refresh, then its recovery."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: MockConfigEntry, prefix: str, kind: FaultKind
+    ) -> None:
+        """Note the states and totals before `kind` is switched on."""
+        self.hass, self.entry, self.prefix, self.kind = hass, entry, prefix, kind
+        self.before = entity_states(hass, entry)
+        self.totals = energy(hass, prefix)
+        self.failing = kind is not FaultKind.CONTENT_TYPE
+        self.seen: list[dict[str, str]] = []
+
+    def check(self) -> None:
+        """Nothing unknown, no total lower; note the live entities' states."""
+        assert_nothing_turned_unknown(self.before, entity_states(self.hass, self.entry))
+        assert_not_lower(energy(self.hass, self.prefix), self.totals)
+        self.seen.append(live_states(self.hass, self.prefix))
+
+    async def run(
+        self,
+        freezer: FrozenDateTimeFactory,
+        coordinator: PowervaultCoordinator,
+        device: PowervaultDevice,
+        end: datetime,
+    ) -> None:
+        """Hold the fault until `end`: live entities unavailable (if it fails reads)."""
+        device.set_fault(Fault(self.kind))
+        await drive(self.hass, freezer, coordinator, device, end, self.check)
+        assert device.faults.fault is not None, "the fault lasted"
+        device.clear_fault()
+        for states in self.seen:
+            unavailable = {
+                key for key, state in states.items() if state == STATE_UNAVAILABLE
+            }
+            assert unavailable == (set(states) if self.failing else set()), states
+
+    async def recover(
+        self,
+        freezer: FrozenDateTimeFactory,
+        coordinator: PowervaultCoordinator,
+        device: PowervaultDevice,
+        within: timedelta,
+    ) -> datetime:
+        """Refresh at the next planned time (due `within`); all back; return it."""
+        due = coordinator.next_refresh
+        assert due is not None
+        assert due - dt_util.utcnow() <= within
+        await refresh_at(self.hass, freezer, coordinator, device, due)
+        states = entity_states(self.hass, self.entry)
+        assert_nothing_turned_unknown(self.before, states)
+        assert STATE_UNAVAILABLE not in states.values(), states
+        return due
+
+
 # 2. Every fault, on the cloud and on a local P3
 
 
@@ -281,41 +336,15 @@ async def test_cloud_fault_then_recovery(
     entry = cloud.entry()
     coordinator = await set_up(hass, entry)
     await run_until(hass, freezer, coordinator, START + timedelta(minutes=53))
-    before = entity_states(hass, entry)
-    totals = energy(hass, CLOUD)
     shown = measured_at(hass, CLOUD)
-    failing = kind is not FaultKind.CONTENT_TYPE
-    seen: list[dict[str, str]] = []
-
-    def check() -> None:
-        assert_nothing_turned_unknown(before, entity_states(hass, entry))
-        assert_not_lower(energy(hass, CLOUD), totals)
-        seen.append(live_states(hass, CLOUD))
-
-    device.set_fault(Fault(kind))
-    await drive(
-        hass, freezer, coordinator, device, START + timedelta(minutes=68), check
-    )
-    assert device.faults.fault is not None, "the fault lasted"
-    device.clear_fault()
-    assert len(seen) == 3
-    for states in seen:
-        unavailable = {
-            key for key, state in states.items() if state == STATE_UNAVAILABLE
-        }
-        assert unavailable == (set(states) if failing else set()), states
-
-    due = coordinator.next_refresh
-    assert due is not None
-    assert due - dt_util.utcnow() <= ROW
-    await refresh_at(hass, freezer, coordinator, device, due)
-    states = entity_states(hass, entry)
-    assert_nothing_turned_unknown(before, states)
-    assert STATE_UNAVAILABLE not in states.values(), states
+    fault = FaultRun(hass, entry, CLOUD, kind)
+    await fault.run(freezer, coordinator, device, START + timedelta(minutes=68))
+    assert len(fault.seen) == 3
+    due = await fault.recover(freezer, coordinator, device, within=ROW)
     assert measured_at(hass, CLOUD) == due.replace(second=0) - ROW > shown
 
     await run_until(hass, freezer, coordinator, START + timedelta(minutes=90))
-    assert_not_lower(energy(hass, CLOUD), totals)
+    assert_not_lower(energy(hass, CLOUD), fault.totals)
     ledger = coordinator.ledger.data
     gap = ledger.missing_since(dt_util.utcnow())
     assert gap is not None
@@ -332,7 +361,7 @@ async def test_cloud_fault_then_recovery(
         ), energy_kind
     assert tracebacks(caplog) == []
     assert "Traceback" not in shown_log(caplog)
-    if failing:
+    if fault.failing:
         assert_failure_logged_once(caplog, kind)
 
 
@@ -356,39 +385,14 @@ async def test_local_fault_then_recovery(
     first = ledger.last_sample
     assert first is not None
     await run_until(hass, freezer, coordinator, START + timedelta(minutes=10))
-    before = entity_states(hass, entry)
-    totals = energy(hass, LOCAL)
-    failing = kind is not FaultKind.CONTENT_TYPE
-    seen: list[dict[str, str]] = []
-
-    def check() -> None:
-        assert_nothing_turned_unknown(before, entity_states(hass, entry))
-        assert_not_lower(energy(hass, LOCAL), totals)
-        seen.append(live_states(hass, LOCAL))
-
-    device.set_fault(Fault(kind))
-    await drive(
-        hass, freezer, coordinator, device, START + timedelta(minutes=25), check
-    )
-    device.clear_fault()
-    assert len(seen) >= 10
-    for states in seen:
-        unavailable = {
-            key for key, state in states.items() if state == STATE_UNAVAILABLE
-        }
-        assert unavailable == (set(states) if failing else set()), states
-
-    due = coordinator.next_refresh
-    assert due is not None
-    assert due - dt_util.utcnow() <= timedelta(minutes=1)
-    await refresh_at(hass, freezer, coordinator, device, due)
-    states = entity_states(hass, entry)
-    assert_nothing_turned_unknown(before, states)
-    assert STATE_UNAVAILABLE not in states.values(), states
+    fault = FaultRun(hass, entry, LOCAL, kind)
+    await fault.run(freezer, coordinator, device, START + timedelta(minutes=25))
+    assert len(fault.seen) >= 10
+    due = await fault.recover(freezer, coordinator, device, within=timedelta(minutes=1))
     assert abs(measured_at(hass, LOCAL) - due) <= timedelta(seconds=30)
 
     await run_until(hass, freezer, coordinator, START + timedelta(minutes=35))
-    assert_not_lower(energy(hass, LOCAL), totals)
+    assert_not_lower(energy(hass, LOCAL), fault.totals)
     assert ledger.last_sample is not None
     for energy_kind in KINDS:
         assert ledger.totals_kwh[energy_kind] == pytest.approx(
@@ -398,7 +402,7 @@ async def test_local_fault_then_recovery(
         ), energy_kind
     assert tracebacks(caplog) == []
     assert "Traceback" not in shown_log(caplog)
-    if failing:
+    if fault.failing:
         assert_failure_logged_once(caplog, kind)
 
 
@@ -574,6 +578,18 @@ def lines_with(text: str, needle: str) -> list[str]:
     return [line for line in text.splitlines() if needle in line]
 
 
+async def set_battery_state(
+    hass: HomeAssistant, entry: MockConfigEntry, state: str, duration: dict[str, int]
+) -> None:
+    """Call `powervault.set_battery_state` for `entry`."""
+    await hass.services.async_call(
+        DOMAIN,
+        "set_battery_state",
+        {"config_entry_id": entry.entry_id, "state": state, "duration": duration},
+        blocking=True,
+    )
+
+
 async def run_cloud_with_debug_logs(
     hass: HomeAssistant,
     cloud: Cloud,
@@ -590,16 +606,7 @@ async def run_cloud_with_debug_logs(
     await run_until(hass, freezer, coordinator, START + timedelta(hours=1, minutes=6))
     device.set_fault(Fault(FaultKind.HTML, count=1))
     await run_until(hass, freezer, coordinator, START + timedelta(hours=2))
-    await hass.services.async_call(
-        DOMAIN,
-        "set_battery_state",
-        {
-            "config_entry_id": entry.entry_id,
-            "state": "force-discharge",
-            "duration": {"hours": 1},
-        },
-        blocking=True,
-    )
+    await set_battery_state(hass, entry, "force-discharge", {"hours": 1})
     await run_until(hass, freezer, coordinator, START + timedelta(hours=3))
     assert device.faults.fault is None, "both faults were met"
     assert "Request GET" in caplog.text
@@ -607,25 +614,15 @@ async def run_cloud_with_debug_logs(
     assert "Request POST" in caplog.text
 
 
-async def test_debug_logs_hide_the_api_key(
+async def test_debug_logs_hide_the_key_unit_and_account(
     hass: HomeAssistant,
     cloud: Cloud,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Cloud polling, faults and an action at DEBUG: the API key is never logged."""
+    """Cloud polling, faults and an action at DEBUG: no key, unit id or account id."""
     await run_cloud_with_debug_logs(hass, cloud, freezer, caplog)
     assert lines_with(caplog.text, DEFAULT_API_KEY) == []
-
-
-async def test_debug_logs_hide_the_unit_and_account(
-    hass: HomeAssistant,
-    cloud: Cloud,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """Cloud polling, faults and an action at DEBUG: neither unit id nor account id."""
-    await run_cloud_with_debug_logs(hass, cloud, freezer, caplog)
     assert lines_with(caplog.text, CLOUD_UNIT) == []
     assert ACCOUNT_TEXT.findall(caplog.text) == []
 
@@ -644,16 +641,7 @@ async def test_debug_logs_hide_the_local_unit_id(
     await run_until(hass, freezer, coordinator, START + timedelta(minutes=10))
     device.set_fault(Fault(FaultKind.DROP, count=1))
     await run_until(hass, freezer, coordinator, START + timedelta(minutes=20))
-    await hass.services.async_call(
-        DOMAIN,
-        "set_battery_state",
-        {
-            "config_entry_id": entry.entry_id,
-            "state": "force-charge",
-            "duration": {"minutes": 30},
-        },
-        blocking=True,
-    )
+    await set_battery_state(hass, entry, "force-charge", {"minutes": 30})
     await run_until(hass, freezer, coordinator, START + timedelta(minutes=30))
     assert device.faults.fault is None, "the fault was met"
     assert "Request GET" in caplog.text
