@@ -12,7 +12,6 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 from syrupy.assertion import SnapshotAssertion
 
@@ -28,7 +27,7 @@ from custom_components.apsystems_openapi.coordinator import ApsystemsCoordinator
 from simulators.apsystems import APP_ID, APP_SECRET, SID, ApsystemsCloud, SystemConfig
 from simulators.pytest_plugin import StartSimulator
 from simulators.runner import RunningSimulator
-from tests.ha_helpers import VersionedSnapshotExtension
+from tests.ha_helpers import VersionedSnapshotExtension, set_up_entry
 
 LONDON = "Europe/London"
 # A summer day in London: sunrise 04:43, sunset 21:21 BST.
@@ -95,30 +94,8 @@ async def fixture_cloud(
 
 async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> ApsystemsCoordinator:
     """Add the entry, set it up and return its coordinator."""
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    coordinator: ApsystemsCoordinator = entry.runtime_data
+    coordinator: ApsystemsCoordinator = await set_up_entry(hass, entry)
     return coordinator
-
-
-async def run_until(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    coordinator: ApsystemsCoordinator,
-    end: datetime,
-) -> None:
-    """Move HA's time (and so the cloud's) from planned refresh to planned refresh."""
-    while True:
-        due = coordinator.next_refresh
-        if due is None or due > end:
-            break
-        freezer.move_to(due)
-        async_fire_time_changed(hass, due)
-        await hass.async_block_till_done(wait_background_tasks=True)
-    freezer.move_to(end)
-    async_fire_time_changed(hass, end)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.apsystems_openapi.const import DOMAIN
 from simulators.apsystems import ApsystemsCloud, SystemConfig
 from simulators.pytest_plugin import StartSimulator
-from tests.ha_helpers import icons_used
+from tests.ha_helpers import icons_used, run_until
 
-from .conftest import SUMMER_MORNING, Cloud, run_until, set_up
+from .conftest import SUMMER_MORNING, Cloud, set_up
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")

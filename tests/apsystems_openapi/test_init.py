@@ -24,8 +24,9 @@ from custom_components.apsystems_openapi.diagnostics import (
 from simulators.apsystems import APP_ID, APP_SECRET, SID, ApsystemsCloud, SystemConfig
 from simulators.faults import Fault, FaultKind
 from simulators.pytest_plugin import StartSimulator
+from tests.ha_helpers import run_until
 
-from .conftest import SUMMER_MORNING, Cloud, run_until, set_up
+from .conftest import SUMMER_MORNING, Cloud, set_up
 
 POWER = "sensor.apsystems_649a_power"
 LIFETIME = "sensor.apsystems_649a_lifetime_production"

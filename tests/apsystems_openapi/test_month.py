@@ -18,8 +18,9 @@ from custom_components.apsystems_openapi.vendor.energy_api.schedule.solar import
 )
 from simulators.apsystems import APP_ID, ApsystemsCloud, SystemConfig
 from simulators.pytest_plugin import StartSimulator
+from tests.ha_helpers import run_until
 
-from .conftest import LONDON, Cloud, run_until, set_up
+from .conftest import LONDON, Cloud, set_up
 
 WINDOW = SolarWindow(
     51.5,

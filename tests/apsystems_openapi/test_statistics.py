@@ -18,8 +18,9 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.apsystems_openapi.statistics import statistic_id
 from simulators.apsystems import SID, ApsystemsCloud, SystemConfig
 from simulators.pytest_plugin import StartSimulator
+from tests.ha_helpers import run_until
 
-from .conftest import LONDON, Cloud, run_until, set_up
+from .conftest import LONDON, Cloud, set_up
 
 TZ = ZoneInfo(LONDON)
 STAT = statistic_id(SID)

@@ -11,7 +11,6 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 from syrupy.assertion import SnapshotAssertion
 
@@ -35,7 +34,7 @@ from simulators.powervault import (
 )
 from simulators.pytest_plugin import StartSimulator
 from simulators.runner import RunningSimulator
-from tests.ha_helpers import VersionedSnapshotExtension
+from tests.ha_helpers import VersionedSnapshotExtension, set_up_entry
 
 START = datetime(2026, 6, 10, 0, 2, tzinfo=UTC)
 CLOUD_UNIT = "PV-1001"
@@ -117,27 +116,8 @@ async def fixture_local(
 
 async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> PowervaultCoordinator:
     """Add the entry, set it up and return its coordinator."""
-    entry.add_to_hass(hass)
-    await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    coordinator: PowervaultCoordinator = entry.runtime_data
+    coordinator: PowervaultCoordinator = await set_up_entry(hass, entry)
     return coordinator
-
-
-async def run_until(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    coordinator: PowervaultCoordinator,
-    end: datetime,
-) -> None:
-    """Move HA's (and the simulators') time from planned refresh to planned refresh."""
-    while (due := coordinator.next_refresh) is not None and due <= end:
-        freezer.move_to(due)
-        async_fire_time_changed(hass, due)
-        await hass.async_block_till_done(wait_background_tasks=True)
-    freezer.move_to(end)
-    async_fire_time_changed(hass, end)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.powervault.const import DOMAIN
+from tests.ha_helpers import run_until
 
-from .conftest import START, Cloud, Local, run_until, set_up
+from .conftest import START, Cloud, Local, set_up
 
 
 @pytest.mark.parametrize("kind", ["cloud", "local"])

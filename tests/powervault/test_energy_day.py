@@ -11,8 +11,9 @@ import pytest
 
 from custom_components.powervault.energy import KINDS, ROW, EnergyLedger
 from simulators.faults import Fault, FaultKind
+from tests.ha_helpers import run_until
 
-from .conftest import CLOUD_UNIT, START, Cloud, Local, run_until, set_up
+from .conftest import CLOUD_UNIT, START, Cloud, Local, set_up
 
 
 def totals(hass: HomeAssistant) -> dict[str, float]:

@@ -16,8 +16,9 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.powervault.diagnostics import async_get_config_entry_diagnostics
 from simulators.powervault import DEFAULT_API_KEY, DEFAULT_UNIT_ID, PowervaultLocalSim
 from simulators.pytest_plugin import StartSimulator
+from tests.ha_helpers import run_until
 
-from .conftest import CLOUD_UNIT, START, Cloud, Local, run_until, set_up
+from .conftest import CLOUD_UNIT, START, Cloud, Local, set_up
 
 
 @pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.SELECT])

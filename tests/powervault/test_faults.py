@@ -47,8 +47,9 @@ from simulators.powervault import (
 )
 from simulators.powervault.device import PowervaultDevice
 from simulators.pytest_plugin import StartSimulator
+from tests.ha_helpers import run_until
 
-from .conftest import CLOUD_UNIT, START, Cloud, Local, run_until, set_up
+from .conftest import CLOUD_UNIT, START, Cloud, Local, set_up
 
 UNIT_PATH = f"/unit/{CLOUD_UNIT}"
 DATA = f"{UNIT_PATH}/data"

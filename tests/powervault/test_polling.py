@@ -20,8 +20,9 @@ from custom_components.powervault.coordinator import PowervaultCoordinator
 from simulators.powervault import PowervaultCloudSim
 from simulators.pytest_plugin import StartSimulator
 from simulators.runner import RunningSimulator
+from tests.ha_helpers import run_until
 
-from .conftest import CLOUD_UNIT, START, Cloud, run_until, set_up
+from .conftest import CLOUD_UNIT, START, Cloud, set_up
 
 ROW = timedelta(minutes=5)
 
